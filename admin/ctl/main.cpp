@@ -1,0 +1,64 @@
+// stationctl: the command line for station staff, editors and technicians. It reaches a kiosk
+// only through the kiosk's HTTP API. Exit codes: 0 success, 1 the kiosk said no or could not be
+// reached, 2 bad usage.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "admin/client/api_client.h"
+
+namespace {
+
+constexpr const char* kDefaultServer = "http://127.0.0.1:8600";
+
+int status_command(const std::string& server, bool json) {
+    station::admin::ApiClient client(server);
+    station::admin::ApiReply reply = client.get("/api/v1/health");
+    if (!reply.ok()) {
+        std::fprintf(stderr, "stationctl: %s\n", reply.error.c_str());
+        return 1;
+    }
+    if (json) {
+        std::cout << reply.body.dump() << "\n";
+        return 0;
+    }
+    const auto& body = reply.body;
+    std::cout << "station: " << body.value("/station/name"_json_pointer, std::string("?")) << " ("
+              << body.value("/station/id"_json_pointer, std::string("?")) << ")\n"
+              << "status:  " << body.value("status", std::string("?")) << "\n"
+              << "version: " << body.value("version", std::string("?"))
+              << (body.value("demo", false) ? "  [demo mode]" : "") << "\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"stationctl: manage a Station kiosk through its HTTP API"};
+    app.set_version_flag("--version", "stationctl 0.1.0");
+    app.require_subcommand(1);
+    std::string server = kDefaultServer;
+    bool json = false;
+    app.add_option("--server", server, "Kiosk API address (default: http://127.0.0.1:8600)");
+
+    auto* status = app.add_subcommand("status", "Is the kiosk up? Its name, id and version");
+    status->add_flag("--json", json, "Print the kiosk's JSON reply");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "stationctl: %s\n\n%s", e.what(), app.help().c_str());
+        return 2;
+    }
+    if (auto problem = station::admin::ApiClient::url_problem(server)) {
+        std::fprintf(stderr, "stationctl: --server: %s\n", problem->c_str());
+        return 2;
+    }
+    if (status->parsed()) return status_command(server, json);
+    return 2;
+}

@@ -1,0 +1,180 @@
+#include "kiosk/core/config.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <toml.hpp>
+
+namespace station {
+namespace {
+
+using TomlValue = toml::value;
+
+std::string where(const std::string& file, const TomlValue& value) {
+    auto loc = value.location();
+    return file + ":" + std::to_string(loc.line());
+}
+
+std::string type_name(const TomlValue& v) {
+    std::ostringstream out;
+    out << v.type();
+    return out.str();
+}
+
+// One accepted key: how to store its value, or why it is refused.
+using Setter = std::function<std::string(const TomlValue&, StationConfig&)>;
+
+template <typename Get>
+Setter string_setter(Get get, std::function<std::string(const std::string&)> check = nullptr) {
+    return [get, check](const TomlValue& v, StationConfig& c) -> std::string {
+        if (!v.is_string()) return "expected a string, got " + type_name(v);
+        const std::string& s = v.as_string().str;
+        if (check) {
+            std::string problem = check(s);
+            if (!problem.empty()) return problem;
+        }
+        get(c) = s;
+        return "";
+    };
+}
+
+template <typename Get>
+Setter int_setter(Get get, long long min, long long max) {
+    return [get, min, max](const TomlValue& v, StationConfig& c) -> std::string {
+        if (!v.is_integer()) return "expected an integer, got " + type_name(v);
+        long long n = v.as_integer();
+        if (n < min || n > max)
+            return "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                   " (got " + std::to_string(n) + ")";
+        get(c) = static_cast<int>(n);
+        return "";
+    };
+}
+
+template <typename Get>
+Setter bool_setter(Get get) {
+    return [get](const TomlValue& v, StationConfig& c) -> std::string {
+        if (!v.is_boolean()) return "expected true or false, got " + type_name(v);
+        get(c) = v.as_boolean();
+        return "";
+    };
+}
+
+std::string check_host_port(const std::string& s) {
+    static const std::regex pattern(R"(^(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9.\-]+):([0-9]{1,5})$)");
+    std::smatch m;
+    if (!std::regex_match(s, m, pattern) || std::stoi(m[2]) > 65535)
+        return "expected HOST:PORT such as 127.0.0.1:8600 (got \"" + s + "\")";
+    return "";
+}
+
+std::string check_level(const std::string& s) {
+    for (const char* l : {"trace", "debug", "info", "warn", "error"})
+        if (s == l) return "";
+    return "expected one of trace, debug, info, warn, error (got \"" + s + "\")";
+}
+
+std::string check_station_id(const std::string& s) {
+    static const std::regex pattern("^[A-Za-z0-9_-]{1,64}$");
+    if (!std::regex_match(s, pattern))
+        return "expected 1-64 letters, digits, '-' or '_' (got \"" + s + "\")";
+    return "";
+}
+
+std::string check_not_empty(const std::string& s) { return s.empty() ? "must not be empty" : ""; }
+
+const std::map<std::string, std::map<std::string, Setter>>& schema() {
+    static const std::map<std::string, std::map<std::string, Setter>> tables = {
+        {"station",
+         {{"name", string_setter([](StationConfig& c) -> auto& { return c.station.name; }, check_not_empty)},
+          {"id", string_setter([](StationConfig& c) -> auto& { return c.station.id; }, check_station_id)},
+          {"locale", string_setter([](StationConfig& c) -> auto& { return c.station.locale; }, check_not_empty)}}},
+        {"display",
+         {{"dpi",
+           [](const TomlValue& v, StationConfig& c) -> std::string {
+               double dpi;
+               if (v.is_integer()) dpi = static_cast<double>(v.as_integer());
+               else if (v.is_floating()) dpi = v.as_floating();
+               else return "expected a number, got " + type_name(v);
+               if (dpi != 0 && (dpi < 40 || dpi > 600))
+                   return "must be 0 (ask the display) or between 40 and 600 (got " +
+                          std::to_string(dpi) + ")";
+               c.display.dpi = dpi;
+               return "";
+           }},
+          {"touch_display", int_setter([](StationConfig& c) -> auto& { return c.display.touch_display; }, 0, 15)},
+          {"fullscreen", bool_setter([](StationConfig& c) -> auto& { return c.display.fullscreen; })},
+          {"window_width", int_setter([](StationConfig& c) -> auto& { return c.display.window_width; }, 320, 16384)},
+          {"window_height", int_setter([](StationConfig& c) -> auto& { return c.display.window_height; }, 240, 16384)}}},
+        {"ui", {{"idle_timeout_s", int_setter([](StationConfig& c) -> auto& { return c.ui.idle_timeout_s; }, 60, 3600)}}},
+        {"api", {{"listen", string_setter([](StationConfig& c) -> auto& { return c.api.listen; }, check_host_port)}}},
+        {"data", {{"dir", string_setter([](StationConfig& c) -> auto& { return c.data.dir; })}}},
+        {"log", {{"level", string_setter([](StationConfig& c) -> auto& { return c.log.level; }, check_level)}}},
+    };
+    return tables;
+}
+
+template <typename Map>
+std::string list_keys(const Map& map) {
+    std::string out;
+    for (const auto& [name, _] : map) out += (out.empty() ? "" : ", ") + name;
+    return out;
+}
+
+Result<StationConfig> from_toml(const TomlValue& root, const std::string& file) {
+    StationConfig config;
+    for (const auto& [table_name, table] : root.as_table()) {
+        auto known_table = schema().find(table_name);
+        if (known_table == schema().end())
+            return Error{where(file, table) + ": unknown section '" + table_name +
+                         "'; valid sections: " + list_keys(schema())};
+        if (!table.is_table())
+            return Error{where(file, table) + ": '" + table_name + "' must be a [section]"};
+        for (const auto& [key, value] : table.as_table()) {
+            auto setter = known_table->second.find(key);
+            if (setter == known_table->second.end())
+                return Error{where(file, value) + ": unknown key '" + table_name + "." + key +
+                             "'; valid keys in [" + table_name + "]: " + list_keys(known_table->second)};
+            std::string problem = setter->second(value, config);
+            if (!problem.empty())
+                return Error{where(file, value) + ": key '" + table_name + "." + key + "': " + problem};
+        }
+    }
+    return config;
+}
+
+// toml11 errors are multi-line; keep "FILE:LINE: first line of the reason".
+Error syntax_error(const toml::exception& e, const std::string& file) {
+    std::string what = e.what();
+    std::string first = what.substr(0, what.find('\n'));
+    const std::string prefix = "[error] ";
+    if (first.rfind(prefix, 0) == 0) first = first.substr(prefix.size());
+    return Error{file + ":" + std::to_string(e.location().line()) + ": invalid TOML: " + first};
+}
+
+}  // namespace
+
+Result<StationConfig> parse_config(const std::string& text, const std::string& file_name) {
+    try {
+        std::istringstream in(text);
+        return from_toml(toml::parse(in, file_name), file_name);
+    } catch (const toml::exception& e) {
+        return syntax_error(e, file_name);
+    } catch (const std::exception& e) {
+        return Error{file_name + ": " + e.what()};
+    }
+}
+
+Result<StationConfig> load_config(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Error{file.string() + ": cannot read config file: " + std::strerror(errno)};
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), file.string());
+}
+
+}  // namespace station

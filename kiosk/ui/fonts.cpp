@@ -1,0 +1,78 @@
+#include "kiosk/ui/fonts.h"
+
+#include <fontconfig/fontconfig.h>
+#include <imgui_freetype.h>
+
+#include <set>
+
+namespace station::ui {
+
+Result<FontFile> find_cjk_font() {
+    if (!FcInit()) return Error{"fontconfig failed to initialise"};
+    FcPattern* pattern = FcPatternCreate();
+    FcPatternAddString(pattern, FC_LANG, reinterpret_cast<const FcChar8*>("zh-cn"));
+    FcPatternAddBool(pattern, FC_SCALABLE, FcTrue);
+    FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
+    FcDefaultSubstitute(pattern);
+    FcResult result;
+    FcPattern* match = FcFontMatch(nullptr, pattern, &result);
+    FcPatternDestroy(pattern);
+
+    FontFile file;
+    bool covers_chinese = false;
+    if (match) {
+        FcChar8* path = nullptr;
+        if (FcPatternGetString(match, FC_FILE, 0, &path) == FcResultMatch) file.path = reinterpret_cast<char*>(path);
+        FcPatternGetInteger(match, FC_INDEX, 0, &file.index);
+        FcLangSet* langs = nullptr;
+        if (FcPatternGetLangSet(match, FC_LANG, 0, &langs) == FcResultMatch)
+            covers_chinese = FcLangSetHasLang(langs, reinterpret_cast<const FcChar8*>("zh-cn")) == FcLangEqual;
+        FcPatternDestroy(match);
+    }
+    if (file.path.empty() || !covers_chinese)
+        return Error{"no font for Simplified Chinese found through fontconfig; install "
+                     "fonts-wqy-microhei or fonts-noto-cjk (scripts/debian-packages.txt)"};
+    return file;
+}
+
+Result<Fonts> build_fonts(const FontFile& file, const Theme& theme, const std::vector<std::string>& texts) {
+    ImGuiIO& io = ImGui::GetIO();
+    ImFontAtlas* atlas = io.Fonts;
+    atlas->Clear();
+
+    // The ranges must outlive the atlas build: keep them in a static owned by this function.
+    static ImVector<ImWchar> ranges;
+    ranges.clear();
+    ImFontGlyphRangesBuilder builder;
+    builder.AddRanges(atlas->GetGlyphRangesDefault());
+    for (const std::string& text : texts) builder.AddText(text.c_str(), text.c_str() + text.size());
+    builder.AddText("，。、：；？！“”‘’（）《》【】—…·％");
+    builder.BuildRanges(&ranges);
+    int glyphs = 0;
+    for (int i = 0; i + 1 < ranges.Size; i += 2) glyphs += ranges[i + 1] - ranges[i] + 1;
+
+    ImFontConfig config;
+    config.FontNo = file.index;
+    config.OversampleH = 1;  // FreeType hints; no need for stb's oversampling
+    config.OversampleV = 1;
+    config.PixelSnapH = true;
+    auto add = [&](double points) {
+        return atlas->AddFontFromFileTTF(file.path.c_str(), theme.pt(points), &config, ranges.Data);
+    };
+    Fonts fonts;
+    fonts.body = add(Theme::kBodyPt);  // first added: ImGui's default font
+    fonts.small = add(Theme::kSmallPt);
+    fonts.title = add(Theme::kTitlePt);
+    fonts.tile = add(Theme::kTilePt);
+    fonts.help = add(Theme::kHelpPt);
+    fonts.glyph_count = glyphs;
+    if (!fonts.body || !fonts.small || !fonts.title || !fonts.tile || !fonts.help)
+        return Error{"cannot load font " + file.path};
+
+    atlas->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
+    atlas->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
+    if (!atlas->Build()) return Error{"cannot build the font atlas from " + file.path};
+    return fonts;
+}
+
+}  // namespace station::ui

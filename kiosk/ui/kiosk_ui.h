@@ -1,0 +1,56 @@
+// KioskUi: Dear ImGui over one SDL window and renderer, drawing the current screen. Shared by the
+// real window (kiosk_window.h) and offscreen rendering (offscreen.h). UI thread only.
+#pragma once
+#include <SDL.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/station.h"
+#include "kiosk/ui/fonts.h"
+#include "kiosk/ui/screen.h"
+#include "kiosk/ui/theme.h"
+
+struct ImGuiContext;
+
+namespace station::ui {
+
+class KioskUi {
+public:
+    // Creates the ImGui context and backends and builds the font atlas. The window and renderer
+    // stay owned by the caller and must outlive this object.
+    static Result<std::unique_ptr<KioskUi>> create(Station& station, SDL_Window* window,
+                                                   SDL_Renderer* renderer, double dpi);
+    ~KioskUi();
+
+    bool process_event(const SDL_Event& event);  // feeds ImGui; true when it may change the picture
+    void render_frame();                         // one frame of the current screen; presents it
+    int64_t ms_until_change();                   // until the screen changes by itself; -1: never
+    Navigator& navigator() { return navigator_; }
+    const Theme& theme() const { return theme_; }
+    const Fonts& fonts() const { return fonts_; }
+
+private:
+    KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, double dpi);
+    ScreenContext context();
+
+    Station& station_;
+    SDL_Window* window_;
+    SDL_Renderer* renderer_;
+    Theme theme_;
+    Fonts fonts_;
+    std::vector<std::unique_ptr<Screen>> screens_;
+    Navigator navigator_;
+    ImGuiContext* imgui_ = nullptr;
+    bool backends_ready_ = false;
+};
+
+// Every string the UI may draw, for the glyph atlas: the catalogue plus the station's name.
+std::vector<std::string> ui_texts(const Station& station);
+
+// The DPI to lay out for: `requested` (--dpi / config) if > 0, else SDL's report for `display`
+// when plausible, else 96.
+double choose_dpi(double requested, int display);
+
+}  // namespace station::ui

@@ -1,0 +1,43 @@
+#include "kiosk/ui/screen.h"
+
+#include <algorithm>
+
+namespace station::ui {
+
+std::unique_ptr<Screen> make_home_screen();
+
+std::vector<std::unique_ptr<Screen>> make_screens() {
+    std::vector<std::unique_ptr<Screen>> screens;
+    screens.push_back(make_home_screen());
+    return screens;
+}
+
+std::vector<std::string> screen_names() {
+    std::vector<std::string> names;
+    for (const auto& screen : make_screens()) names.emplace_back(screen->name());
+    return names;
+}
+
+int64_t Screen::ms_until_change(const ScreenContext&) const { return -1; }
+
+bool Navigator::has(const std::string& name) const {
+    return std::find(names_.begin(), names_.end(), name) != names_.end();
+}
+
+bool Navigator::go(const std::string& name) {
+    if (!has(name)) return false;
+    if (name == "home") {
+        home();
+    } else if (current() != name) {
+        stack_.push_back(name);
+    }
+    return true;
+}
+
+void Navigator::back() {
+    if (stack_.size() > 1) stack_.pop_back();
+}
+
+void Navigator::home() { stack_.resize(1); }
+
+}  // namespace station::ui

@@ -1,0 +1,58 @@
+// Screens by name. Each screen is one file (home_screen.cpp, …) that draws from the model each
+// frame and changes state only through named operations on the station's services.
+//
+//  - Screen       one full-window page, drawn with Dear ImGui on the UI thread
+//  - Navigator    which screen is showing; home and back always in the same place
+//  - make_screens every screen this build has, in menu order
+#pragma once
+#include <imgui.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/station.h"
+#include "kiosk/ui/fonts.h"
+#include "kiosk/ui/theme.h"
+
+namespace station::ui {
+
+class Navigator {
+public:
+    explicit Navigator(std::vector<std::string> names) : names_(std::move(names)) {}
+    bool has(const std::string& name) const;          // a screen of that name exists
+    bool go(const std::string& name);                 // false (and no change) for unknown names
+    void back();                                      // previous screen, or home
+    void home();
+    const std::string& current() const { return stack_.back(); }
+    const std::vector<std::string>& names() const { return names_; }
+
+private:
+    std::vector<std::string> names_;
+    std::vector<std::string> stack_{"home"};          // home at the bottom, current on top
+};
+
+struct ScreenContext {
+    Station& station;
+    const Theme& theme;
+    const Fonts& fonts;
+    Navigator& nav;
+    ImVec2 size;                                      // window size in pixels
+    bool portrait() const { return size.y > size.x; }
+};
+
+class Screen {
+public:
+    virtual ~Screen() = default;
+    virtual const char* name() const = 0;             // stable id for --screen and the API
+    virtual void draw(ScreenContext& ctx) = 0;        // UI thread, once per rendered frame
+    // Milliseconds until this screen looks different with no input (a clock ticking over);
+    // -1 when nothing on it changes by itself.
+    virtual int64_t ms_until_change(const ScreenContext& ctx) const;
+};
+
+std::vector<std::unique_ptr<Screen>> make_screens();  // every screen, "home" first
+std::vector<std::string> screen_names();              // their names, same order
+
+}  // namespace station::ui
