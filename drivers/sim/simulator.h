@@ -9,6 +9,8 @@
 //                           answers DLE EOT n per fault
 //  - QrScannerSimulator     serial (CDC) scanner: emits scan lines
 //  - HelpButtonSimulator    serial help button: emits a line per press
+//  - UinputKeyboardSimulator  a HID keyboard-wedge scanner or USB help key through
+//                           /dev/uinput (Unavailable where the kernel offers no uinput)
 //
 // Threads: each simulator runs one serving thread of its own; every public method may be
 // called from any thread (state is behind one mutex per simulator). Destroying a simulator
@@ -214,6 +216,26 @@ private:
     HelpButtonSimulator(std::string token, std::string link_path);
     void on_bytes(std::span<const uint8_t>) override {}
     std::string token_;
+};
+
+// ---- HID keyboard-wedge (uinput) ---------------------------------------------------------
+
+// Creates a virtual keyboard. Unlike the pty simulators it needs /dev/uinput (root or the
+// uinput group); create() returns Unavailable otherwise, so tests can skip cleanly.
+class UinputKeyboardSimulator {
+public:
+    static Result<std::unique_ptr<UinputKeyboardSimulator>> create(const std::string& name = "Station sim scanner");
+    ~UinputKeyboardSimulator();
+    UinputKeyboardSimulator(const UinputKeyboardSimulator&) = delete;
+    UinputKeyboardSimulator& operator=(const UinputKeyboardSimulator&) = delete;
+    std::string event_path() const;  // /dev/input/eventN, for HidQrScanner / EvdevHelpButton
+    // Types ASCII `text` with the US layout (shift where needed), then Enter when `enter`.
+    Result<Ok> type(std::string_view text, bool enter = true);
+    Result<Ok> key(int key_code, int value);  // one raw key event + SYN
+
+private:
+    UinputKeyboardSimulator() = default;
+    void* device_ = nullptr;  // struct libevdev_uinput*
 };
 
 }  // namespace station::drivers::sim
