@@ -173,6 +173,7 @@ int main(int argc, char** argv) {
     window.height = window_size ? window_size->height : config.display.window_height;
     window.display = config.display.touch_display;
     window.dpi = dpi > 0 ? dpi : config.display.dpi;
+    window.renderer = config.display.renderer;
     window.start_screen = screen;
     return station::ui::run_kiosk_window(station, ui_queue, window);
 }

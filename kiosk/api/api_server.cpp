@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <regex>
 
 namespace station::api {
@@ -70,6 +71,9 @@ Result<Ok> ApiServer::start(const std::string& host_port) {
         return Error{"API address " + host_port + ": cannot listen (in use, or not an address of this machine)"};
     port_ = port;
     thread_ = std::thread([this] { server_->listen_after_bind(); });
+    // stop() only takes effect once the server runs: wait for it, so an early stop never hangs.
+    for (int i = 0; i < 5000 && !server_->is_running(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     spdlog::info("api: listening on http://{}:{}/api/v1/", host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_, port_);
     return Ok{};
 }

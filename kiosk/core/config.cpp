@@ -78,6 +78,11 @@ std::string check_level(const std::string& s) {
     return "expected one of trace, debug, info, warn, error (got \"" + s + "\")";
 }
 
+std::string check_renderer(const std::string& s) {
+    if (s == "auto" || s == "software" || s == "accelerated") return "";
+    return "expected auto, software or accelerated (got \"" + s + "\")";
+}
+
 std::string check_station_id(const std::string& s) {
     static const std::regex pattern("^[A-Za-z0-9_-]{1,64}$");
     if (!std::regex_match(s, pattern))
@@ -109,13 +114,72 @@ const std::map<std::string, std::map<std::string, Setter>>& schema() {
           {"touch_display", int_setter([](StationConfig& c) -> auto& { return c.display.touch_display; }, 0, 15)},
           {"fullscreen", bool_setter([](StationConfig& c) -> auto& { return c.display.fullscreen; })},
           {"window_width", int_setter([](StationConfig& c) -> auto& { return c.display.window_width; }, 320, 16384)},
-          {"window_height", int_setter([](StationConfig& c) -> auto& { return c.display.window_height; }, 240, 16384)}}},
+          {"window_height", int_setter([](StationConfig& c) -> auto& { return c.display.window_height; }, 240, 16384)},
+          {"renderer", string_setter([](StationConfig& c) -> auto& { return c.display.renderer; }, check_renderer)}}},
         {"ui", {{"idle_timeout_s", int_setter([](StationConfig& c) -> auto& { return c.ui.idle_timeout_s; }, 60, 3600)}}},
-        {"api", {{"listen", string_setter([](StationConfig& c) -> auto& { return c.api.listen; }, check_host_port)}}},
+        {"api",
+         {{"listen", string_setter([](StationConfig& c) -> auto& { return c.api.listen; }, check_host_port)},
+          {"allow_lan", bool_setter([](StationConfig& c) -> auto& { return c.api.allow_lan; })},
+          {"token_ttl_h", int_setter([](StationConfig& c) -> auto& { return c.api.token_ttl_h; }, 1, 24 * 30)}}},
+        {"help",
+         {{"level1_after_s", int_setter([](StationConfig& c) -> auto& { return c.help.level1_after_s; }, 10, 3600)},
+          {"level2_after_s", int_setter([](StationConfig& c) -> auto& { return c.help.level2_after_s; }, 20, 7200)},
+          {"realert_after_s", int_setter([](StationConfig& c) -> auto& { return c.help.realert_after_s; }, 60, 7200)},
+          {"cancel_window_s", int_setter([](StationConfig& c) -> auto& { return c.help.cancel_window_s; }, 0, 120)},
+          {"retention_days", int_setter([](StationConfig& c) -> auto& { return c.help.retention_days; }, 1, 3650)}}},
         {"data", {{"dir", string_setter([](StationConfig& c) -> auto& { return c.data.dir; })}}},
         {"log", {{"level", string_setter([](StationConfig& c) -> auto& { return c.log.level; }, check_level)}}},
     };
     return tables;
+}
+
+// [[notify]] entries: an array of tables, each checked key by key like a section.
+using NotifySetter = std::function<std::string(const TomlValue&, StationConfig::Notify&)>;
+
+NotifySetter notify_string(std::string StationConfig::Notify::*field,
+                           std::function<std::string(const std::string&)> check) {
+    return [field, check](const TomlValue& v, StationConfig::Notify& n) -> std::string {
+        if (!v.is_string()) return "expected a string, got " + type_name(v);
+        const std::string& s = v.as_string().str;
+        if (std::string problem = check(s); !problem.empty()) return problem;
+        n.*field = s;
+        return "";
+    };
+}
+
+std::string check_one_of(const std::string& s, std::initializer_list<const char*> allowed) {
+    std::string list;
+    for (const char* a : allowed) {
+        if (s == a) return "";
+        list += (list.empty() ? "" : ", ") + std::string(a);
+    }
+    return "expected one of " + list + " (got \"" + s + "\")";
+}
+
+std::string check_url(const std::string& s) {
+    static const std::regex pattern(R"(^https?://[^/\s?#]+(/[^\s]*)?$)");
+    if (!std::regex_match(s, pattern)) return "expected an http:// or https:// URL (got \"" + s + "\")";
+    return "";
+}
+
+const std::map<std::string, NotifySetter>& notify_schema() {
+    static const std::map<std::string, NotifySetter> keys = {
+        {"kind", notify_string(&StationConfig::Notify::kind,
+                               [](const std::string& s) { return check_one_of(s, {"wecom", "dingtalk", "json"}); })},
+        {"url", notify_string(&StationConfig::Notify::url, check_url)},
+        {"secret", notify_string(&StationConfig::Notify::secret, [](const std::string&) { return std::string(); })},
+        {"format", notify_string(&StationConfig::Notify::format,
+                                 [](const std::string& s) { return check_one_of(s, {"text", "markdown"}); })},
+        {"level",
+         [](const TomlValue& v, StationConfig::Notify& n) -> std::string {
+             if (!v.is_integer()) return "expected an integer, got " + type_name(v);
+             if (v.as_integer() < 0 || v.as_integer() > 2)
+                 return "must be between 0 and 2 (got " + std::to_string(v.as_integer()) + ")";
+             n.level = static_cast<int>(v.as_integer());
+             return "";
+         }},
+    };
+    return keys;
 }
 
 template <typename Map>
@@ -128,10 +192,31 @@ std::string list_keys(const Map& map) {
 Result<StationConfig> from_toml(const TomlValue& root, const std::string& file) {
     StationConfig config;
     for (const auto& [table_name, table] : root.as_table()) {
+        if (table_name == "notify") {
+            if (!table.is_array())
+                return Error{where(file, table) + ": 'notify' must be an array of tables, [[notify]]"};
+            for (const auto& entry : table.as_array()) {
+                if (!entry.is_table()) return Error{where(file, entry) + ": 'notify' must be [[notify]] tables"};
+                StationConfig::Notify notify;
+                for (const auto& [key, value] : entry.as_table()) {
+                    auto setter = notify_schema().find(key);
+                    if (setter == notify_schema().end())
+                        return Error{where(file, value) + ": unknown key 'notify." + key +
+                                     "'; valid keys in [[notify]]: " + list_keys(notify_schema())};
+                    if (std::string problem = setter->second(value, notify); !problem.empty())
+                        return Error{where(file, value) + ": key 'notify." + key + "': " + problem};
+                }
+                for (const char* required : {"kind", "url"})
+                    if (!entry.as_table().count(required))
+                        return Error{where(file, entry) + ": key 'notify." + required + "': missing in [[notify]]"};
+                config.notify.push_back(notify);
+            }
+            continue;
+        }
         auto known_table = schema().find(table_name);
         if (known_table == schema().end())
             return Error{where(file, table) + ": unknown section '" + table_name +
-                         "'; valid sections: " + list_keys(schema())};
+                         "'; valid sections: " + list_keys(schema()) + ", notify"};
         if (!table.is_table())
             return Error{where(file, table) + ": '" + table_name + "' must be a [section]"};
         for (const auto& [key, value] : table.as_table()) {
@@ -143,6 +228,12 @@ Result<StationConfig> from_toml(const TomlValue& root, const std::string& file) 
             if (!problem.empty())
                 return Error{where(file, value) + ": key '" + table_name + "." + key + "': " + problem};
         }
+    }
+    if (config.help.level2_after_s <= config.help.level1_after_s) {
+        const TomlValue& help = root.as_table().at("help");
+        const TomlValue& at = help.as_table().count("level2_after_s") ? help.as_table().at("level2_after_s") : help;
+        return Error{where(file, at) + ": key 'help.level2_after_s': must be greater than help.level1_after_s (" +
+                     std::to_string(config.help.level1_after_s) + ")"};
     }
     return config;
 }

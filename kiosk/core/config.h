@@ -7,9 +7,15 @@
 //   name = "示范党群服务站"
 //   [display]
 //   dpi = 96
+//   [help]
+//   level1_after_s = 60
+//   [[notify]]
+//   kind = "wecom"
+//   url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=..."
 #pragma once
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "kiosk/core/result.h"
 
@@ -27,13 +33,34 @@ struct StationConfig {
         bool fullscreen = true;                // false behaves like --windowed at window_size
         int window_width = 1920;               // used when not full screen
         int window_height = 1080;
+        // "auto": the GPU when this machine has one (/dev/dri render node), else SDL's software
+        // renderer, which is lighter than a software OpenGL stack (llvmpipe); "software";
+        // "accelerated".
+        std::string renderer = "auto";
     } display;
     struct Ui {
         int idle_timeout_s = 90;               // no touch for this long: offer more time (>= 60)
     } ui;
     struct Api {
         std::string listen = "127.0.0.1:8600"; // HOST:PORT of the HTTP API; loopback by default
+        bool allow_lan = false;                // true: listen may name a non-loopback address
+        int token_ttl_h = 12;                  // a login token expires after this many hours
     } api;
+    struct Help {
+        int level1_after_s = 60;               // not acknowledged this long: escalation level 1
+        int level2_after_s = 180;              // not acknowledged this long: level 2 (> level1)
+        int realert_after_s = 600;             // acknowledged, nobody arrived this long: re-alert
+        int cancel_window_s = 15;              // a resident may cancel (按错了) this soon after calling
+        int retention_days = 180;              // personal fields of closed requests kept this long
+    } help;
+    struct Notify {                            // one [[notify]] webhook
+        std::string kind;                      // "wecom", "dingtalk" or "json"
+        std::string url;                       // http:// or https:// robot URL
+        std::string secret;                    // DingTalk 加签 secret (SEC...); "" = unsigned
+        std::string format = "text";           // WeCom: "text" or "markdown"
+        int level = 0;                         // told of calls at this escalation level or higher
+    };
+    std::vector<Notify> notify;
     struct Data {
         std::string dir;                       // data folder; "" = $XDG_DATA_HOME/station
     } data;

@@ -20,6 +20,8 @@ std::filesystem::path resolve_data_dir(const std::string& flag, const std::strin
 
 Result<Ok> prepare_data_dir(const std::filesystem::path& dir) {
     std::error_code ec;
+    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec))
+        return Error{"data folder " + dir.string() + " is not a folder"};
     std::filesystem::create_directories(dir, ec);
     if (ec) return Error{"data folder " + dir.string() + " cannot be created: " + ec.message()};
     if (!std::filesystem::is_directory(dir))

@@ -2,6 +2,7 @@
 
 #include <fontconfig/fontconfig.h>
 #include <imgui_freetype.h>
+#include <imgui_internal.h>
 
 #include <set>
 
@@ -40,14 +41,21 @@ Result<Fonts> build_fonts(const FontFile& file, const Theme& theme, const std::v
     ImFontAtlas* atlas = io.Fonts;
     atlas->Clear();
 
-    // The ranges must outlive the atlas build: keep them in a static owned by this function.
-    static ImVector<ImWchar> ranges;
+    // The ranges must outlive the atlas build: keep them in statics owned by this function.
+    static ImVector<ImWchar> ranges, label_ranges;
     ranges.clear();
-    ImFontGlyphRangesBuilder builder;
+    label_ranges.clear();
+    ImFontGlyphRangesBuilder builder, label_builder;
     builder.AddRanges(atlas->GetGlyphRangesDefault());
-    for (const std::string& text : texts) builder.AddText(text.c_str(), text.c_str() + text.size());
+    label_builder.AddText(" 0123456789:-ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    for (const std::string& text : texts) {
+        builder.AddText(text.c_str(), text.c_str() + text.size());
+        if (ImTextCountCharsFromUtf8(text.c_str(), text.c_str() + text.size()) <= kDisplayLabelChars)
+            label_builder.AddText(text.c_str(), text.c_str() + text.size());
+    }
     builder.AddText("，。、：；？！“”‘’（）《》【】—…·％");
     builder.BuildRanges(&ranges);
+    label_builder.BuildRanges(&label_ranges);
     int glyphs = 0;
     for (int i = 0; i + 1 < ranges.Size; i += 2) glyphs += ranges[i + 1] - ranges[i] + 1;
 
@@ -56,23 +64,30 @@ Result<Fonts> build_fonts(const FontFile& file, const Theme& theme, const std::v
     config.OversampleH = 1;  // FreeType hints; no need for stb's oversampling
     config.OversampleV = 1;
     config.PixelSnapH = true;
-    auto add = [&](double points) {
-        return atlas->AddFontFromFileTTF(file.path.c_str(), theme.pt(points), &config, ranges.Data);
+    auto add = [&](double points, const ImVector<ImWchar>* glyph_ranges = nullptr) {
+        return atlas->AddFontFromFileTTF(file.path.c_str(), theme.pt(points), &config,
+                                         (glyph_ranges ? glyph_ranges : &ranges)->Data);
     };
     Fonts fonts;
     fonts.body = add(Theme::kBodyPt);  // first added: ImGui's default font
     fonts.small = add(Theme::kSmallPt);
     fonts.title = add(Theme::kTitlePt);
     fonts.tile = add(Theme::kTilePt);
-    fonts.help = add(Theme::kHelpPt);
+    fonts.help = add(Theme::kHelpPt, &label_ranges);
     fonts.glyph_count = glyphs;
     if (!fonts.body || !fonts.small || !fonts.title || !fonts.tile || !fonts.help)
         return Error{"cannot load font " + file.path};
 
+    atlas->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;  // a 2048x1100 atlas, not 2048x2048
     atlas->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
     atlas->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
     if (!atlas->Build()) return Error{"cannot build the font atlas from " + file.path};
     return fonts;
+}
+
+AtlasSize atlas_size() {
+    const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    return {atlas->TexWidth, atlas->TexHeight};
 }
 
 }  // namespace station::ui

@@ -30,7 +30,16 @@ struct Fonts {
 };
 
 // Adds the fonts to the current ImGui context's atlas and builds it. `texts` are every string the
-// UI may draw; ASCII is always included. Call on the UI thread, before the first frame.
+// UI may draw; ASCII is always included. The largest size (help) holds only the glyphs of short
+// labels (≤ kDisplayLabelChars characters): big words, never sentences, so it costs little.
+// Call on the UI thread, before the first frame.
 Result<Fonts> build_fonts(const FontFile& file, const Theme& theme, const std::vector<std::string>& texts);
+inline constexpr int kDisplayLabelChars = 8;
+
+// Atlas size in pixels after build_fonts(), for logs and the bench.
+struct AtlasSize {
+    int width = 0, height = 0;
+};
+AtlasSize atlas_size();
 
 }  // namespace station::ui

@@ -48,7 +48,9 @@ Result<std::unique_ptr<KioskUi>> KioskUi::create(Station& station, SDL_Window* w
     auto fonts = build_fonts(*font_file, ui->theme_, ui_texts(station));
     if (!fonts) return fonts.error();
     ui->fonts_ = *fonts;
-    spdlog::info("ui: font {} ({} glyphs at 5 sizes), {:.0f} dpi", font_file->path, fonts->glyph_count, dpi);
+    AtlasSize atlas = atlas_size();
+    spdlog::info("ui: font {} ({} glyphs, atlas {}x{}), {:.0f} dpi", font_file->path, fonts->glyph_count,
+                 atlas.width, atlas.height, dpi);
 
     if (!ImGui_ImplSDL2_InitForSDLRenderer(window) || !ImGui_ImplSDLRenderer_Init(renderer))
         return Error{"cannot initialise the Dear ImGui SDL backends"};
@@ -100,7 +102,9 @@ void KioskUi::render_frame() {
     ScreenContext ctx = context();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ctx.size);
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(theme_.colors.background.u32()));
+    // Transparent: SDL_RenderClear already painted the background; a second full-screen quad
+    // costs a third of a software-rendered frame.
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0, 0, 0, 0));
     ImGui::Begin("##screen", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
@@ -119,6 +123,10 @@ void KioskUi::render_frame() {
     SDL_RenderClear(renderer_);
     ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
     SDL_RenderPresent(renderer_);
+    // The backend uploaded the atlas during the first frame; the CPU copies (alpha and RGBA)
+    // are no longer needed. A rebuild (new content glyphs) re-creates them.
+    if (ImGui::GetIO().Fonts->TexPixelsAlpha8 || ImGui::GetIO().Fonts->TexPixelsRGBA32)
+        ImGui::GetIO().Fonts->ClearTexData();
 }
 
 int64_t KioskUi::ms_until_change() {

@@ -10,7 +10,9 @@
 #include <cstring>
 #include <ctime>
 #include <chrono>
+#include <filesystem>
 #include <memory>
+#include <string>
 
 #include "kiosk/ui/kiosk_ui.h"
 
@@ -22,10 +24,11 @@ struct SdlVideo {
     ~SdlVideo() { SDL_Quit(); }
 };
 
+// Milliseconds since the process started, so start-up before main() counts too: the start time
+// from /proc/self/stat against /proc/uptime, both counted from boot, 10 ms resolution. (The
+// monotonic clocks may sit in another time namespace in containers; these two agree.) -1 when
+// /proc does not say.
 double process_age_ms() {
-    // Time since the process started, from /proc, so start-up before main() counts too.
-    timespec now{};
-    clock_gettime(CLOCK_BOOTTIME, &now);
     FILE* stat = std::fopen("/proc/self/stat", "r");
     if (!stat) return -1;
     char buffer[1024];
@@ -35,24 +38,53 @@ double process_age_ms() {
     const char* after_name = std::strrchr(buffer, ')');
     if (!after_name) return -1;
     unsigned long long start_ticks = 0;
-    // Field 22 (starttime) counts from field 3, which follows ") ".
-    int field = 2;
-    for (const char* p = after_name + 2; *p && field < 22; ++p)
+    int field = 2;  // the text after ") " starts at field 3; starttime is field 22
+    for (const char* p = after_name + 1; *p && field < 22; ++p)
         if (*p == ' ' && ++field == 22) start_ticks = std::strtoull(p + 1, nullptr, 10);
-    double start_ms = double(start_ticks) * 1000.0 / double(sysconf(_SC_CLK_TCK));
-    return double(now.tv_sec) * 1000.0 + double(now.tv_nsec) / 1e6 - start_ms;
+    double uptime_seconds = -1;
+    if (FILE* uptime = std::fopen("/proc/uptime", "r")) {
+        if (std::fscanf(uptime, "%lf", &uptime_seconds) != 1) uptime_seconds = -1;
+        std::fclose(uptime);
+    }
+    if (uptime_seconds < 0) return -1;
+    double age = uptime_seconds * 1000.0 - double(start_ticks) * 1000.0 / double(sysconf(_SC_CLK_TCK));
+    return age >= 0 && age < 3.6e6 ? age : -1;
+}
+
+// SDL falls back to its offscreen or dummy driver when no display is reachable. Those are a
+// display only when asked for by name (SDL_VIDEODRIVER), e.g. in tests.
+bool has_real_display() {
+    const char* driver = SDL_GetCurrentVideoDriver();
+    if (!driver) return false;
+    std::string name = driver;
+    if (name != "offscreen" && name != "dummy") return true;
+    const char* requested = std::getenv("SDL_VIDEODRIVER");
+    return requested && name == requested;
 }
 
 }  // namespace
 
+bool has_gpu() {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/dev/dri", ec))
+        if (entry.path().filename().string().rfind("renderD", 0) == 0) return true;
+    return std::filesystem::exists("/dev/nvidia0", ec);
+}
+
 int run_kiosk_window(Station& station, UiQueue& ui_queue, const WindowOptions& options) {
+    bool software = options.renderer == "software" || (options.renderer == "auto" && !has_gpu());
+    if (software) {
+        // No GL at all: SDL would otherwise back the window surface with a (software) GL texture.
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    }
     SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     SdlVideo video;
-    if (!video.ok || SDL_GetNumVideoDisplays() < 1) {
+    if (!video.ok || !has_real_display() || SDL_GetNumVideoDisplays() < 1) {
         spdlog::error("no display: {}. station-kiosk needs a screen; use --headless to run the "
                       "station's services without one, or --screenshot to render a screen to PNG",
-                      SDL_GetError());
+                      video.ok ? "SDL found no X11 or Wayland display (is DISPLAY set?)" : SDL_GetError());
         return 3;
     }
     int display = options.display;
@@ -75,8 +107,9 @@ int run_kiosk_window(Station& station, UiQueue& ui_queue, const WindowOptions& o
         return 3;
     }
     std::unique_ptr<SDL_Renderer, decltype(&SDL_DestroyRenderer)> renderer(
-        SDL_CreateRenderer(window.get(), -1, SDL_RENDERER_ACCELERATED), SDL_DestroyRenderer);
-    if (!renderer) {
+        SDL_CreateRenderer(window.get(), -1, software ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED),
+        SDL_DestroyRenderer);
+    if (!renderer && !software) {
         spdlog::warn("no accelerated renderer ({}); using the software renderer", SDL_GetError());
         renderer.reset(SDL_CreateRenderer(window.get(), -1, SDL_RENDERER_SOFTWARE));
     }
@@ -106,6 +139,7 @@ int run_kiosk_window(Station& station, UiQueue& ui_queue, const WindowOptions& o
 
     int frames_due = 2;  // ImGui settles layout and hover state over two frames
     bool first_frame = true;
+    uint64_t frames_rendered = 0;
     bool quit = false;
     auto next_timer = std::chrono::steady_clock::time_point::max();
     while (!quit) {
@@ -132,6 +166,7 @@ int run_kiosk_window(Station& station, UiQueue& ui_queue, const WindowOptions& o
 
         kiosk.render_frame();
         --frames_due;
+        spdlog::trace("frame {} rendered", ++frames_rendered);
         if (first_frame) {
             first_frame = false;
             spdlog::info("first frame presented {:.0f} ms after process start ({} renderer, {}x{})",

@@ -14,11 +14,15 @@ struct WindowOptions {
     int width = 1920, height = 1080;
     int display = 0;                    // SDL display index of the touch screen
     double dpi = 0;                     // 0: ask SDL
+    std::string renderer = "auto";      // auto | software | accelerated (see StationConfig)
     std::string start_screen = "home";
 };
 
 // Runs until quit. Returns the process exit code: 0 on a clean stop, 3 when there is no display
 // (the message says so), 1 on other failures. Workers post to `ui_queue` to run work here.
+// True when this machine has a GPU render node (/dev/dri/renderD*) or an NVIDIA device.
+bool has_gpu();
+
 int run_kiosk_window(Station& station, UiQueue& ui_queue, const WindowOptions& options);
 
 }  // namespace station::ui

@@ -1,0 +1,92 @@
+#include <doctest/doctest.h>
+
+#include "kiosk/core/config.h"
+#include "temp_dir.h"
+
+using station::parse_config;
+
+TEST_CASE("an empty config file gives every default") {
+    auto config = parse_config("", "station.toml");
+    REQUIRE(config.ok());
+    CHECK(config->station.name == "示范党群服务站");
+    CHECK(config->api.listen == "127.0.0.1:8600");
+    CHECK(config->ui.idle_timeout_s == 90);
+    CHECK(config->display.dpi == 0);
+    CHECK(config->log.level == "info");
+}
+
+TEST_CASE("config values override the defaults") {
+    auto config = parse_config(R"(
+[station]
+name = "曹杨新村街道党群服务站"
+id = "caoyang-01"
+[display]
+dpi = 101.5
+fullscreen = false
+[ui]
+idle_timeout_s = 120
+[log]
+level = "debug"
+)", "station.toml");
+    REQUIRE(config.ok());
+    CHECK(config->station.name == "曹杨新村街道党群服务站");
+    CHECK(config->station.id == "caoyang-01");
+    CHECK(config->display.dpi == doctest::Approx(101.5));
+    CHECK_FALSE(config->display.fullscreen);
+    CHECK(config->ui.idle_timeout_s == 120);
+    CHECK(config->log.level == "debug");
+}
+
+TEST_CASE("an unknown key names file, line and the valid keys") {
+    auto config = parse_config("[station]\nname = \"x\"\nnmae = \"y\"\n", "/etc/station.toml");
+    REQUIRE_FALSE(config.ok());
+    const std::string& message = config.error().message;
+    CHECK(message.find("/etc/station.toml:3:") == 0);
+    CHECK(message.find("station.nmae") != std::string::npos);
+    CHECK(message.find("valid keys in [station]: id, locale, name") != std::string::npos);
+}
+
+TEST_CASE("an unknown section names the valid sections") {
+    auto config = parse_config("[printer]\nport = 1\n", "c.toml");
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().message.find("unknown section 'printer'") != std::string::npos);
+    CHECK(config.error().message.find("valid sections:") != std::string::npos);
+}
+
+TEST_CASE("a value of the wrong type names the key and both types") {
+    auto config = parse_config("[ui]\n\nidle_timeout_s = \"ninety\"\n", "c.toml");
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().message.find("c.toml:3: key 'ui.idle_timeout_s': expected an integer, got string") == 0);
+}
+
+TEST_CASE("a time limit shorter than 60 s is refused (WCAG 2.2.1)") {
+    auto config = parse_config("[ui]\nidle_timeout_s = 10\n", "c.toml");
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().message.find("must be between 60 and 3600 (got 10)") != std::string::npos);
+}
+
+TEST_CASE("a malformed API address is refused with an example") {
+    auto config = parse_config("[api]\nlisten = \"localhost\"\n", "c.toml");
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().message.find("c.toml:2: key 'api.listen': expected HOST:PORT") == 0);
+}
+
+TEST_CASE("a TOML syntax error names the file and line") {
+    auto config = parse_config("[station]\nname = \"unterminated\n", "c.toml");
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().message.find("c.toml:2: invalid TOML") == 0);
+}
+
+TEST_CASE("a missing config file is an error naming it") {
+    auto config = station::load_config("/nonexistent/station.toml");
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error().message.find("/nonexistent/station.toml: cannot read config file") == 0);
+}
+
+TEST_CASE("a config file on disk loads") {
+    station::test::TempDir dir;
+    dir.write("station.toml", "[station]\nid = \"test-1\"\n");
+    auto config = station::load_config(dir / "station.toml");
+    REQUIRE(config.ok());
+    CHECK(config->station.id == "test-1");
+}
