@@ -2,7 +2,7 @@
 // backends that switch a real screen: sysfs backlight, DDC/CI (libddcutil), HDMI-CEC
 // (libcec), X11 DPMS. Byte facts: ../shared/reference/DEVICES.md "Displays".
 //
-//  1. Time          LocalTime, local_time()
+//  1. Time          LocalTime, to_local_time()
 //  2. Schedule      PowerSchedule (+ parse), power_on_at(), minutes_until_change()
 //  3. Brightness    BrightnessCurve (+ parse), brightness_at()
 //  4. Backends      DisplayBackend; SysfsBacklight, DdcDisplay, CecDisplay, DpmsDisplay;
@@ -29,7 +29,7 @@ struct LocalTime {
     int weekday = 0;  // 0 Monday … 6 Sunday
     int minute = 0;   // minutes since local midnight, 0..1439
 };
-LocalTime local_time(std::chrono::system_clock::time_point when);  // via localtime_r (TZ)
+LocalTime to_local_time(std::chrono::system_clock::time_point when);  // via localtime_r (TZ)
 
 // ---- 2. Power schedule --------------------------------------------------------------------
 

@@ -70,7 +70,7 @@ Result<std::vector<int>> parse_days(const std::string& spec) {
 
 }  // namespace
 
-LocalTime local_time(std::chrono::system_clock::time_point when) {
+LocalTime to_local_time(std::chrono::system_clock::time_point when) {
     std::time_t t = std::chrono::system_clock::to_time_t(when);
     std::tm tm{};
     localtime_r(&t, &tm);

@@ -76,7 +76,7 @@ TEST_CASE("serial help button with the simulator's garbage fault still sees the 
     (*sim)->set_fault(sim::SimFault::Garbage);
     (*sim)->press();
     int pressed = 0;
-    for (int i = 0; i < 20 && pressed == 0; ++i) REQUIRE((*button)->poll(100ms, [&] { ++pressed; }).ok());
+    for (int i = 0; i < 4 && pressed == 0; ++i) REQUIRE((*button)->poll(50ms, [&] { ++pressed; }).ok());
     // Garbage may glue onto the token; a lost press is acceptable, a crash or false press is not.
     CHECK(pressed <= 1);
 }
