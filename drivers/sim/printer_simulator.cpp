@@ -59,6 +59,12 @@ bool PrinterSimulator::printing_blocked_locked() const {
     return fault_ == SimFault::PaperOut || fault_ == SimFault::CoverOpen || fault_ == SimFault::Offline;
 }
 
+void PrinterSimulator::on_connect() {
+    // A new network job starts a fresh command stream.
+    pending_.clear();
+    line_bytes_.clear();
+}
+
 void PrinterSimulator::flush_line_locked() {
     if (line_bytes_.empty()) return;
     SimPrintedLine line = style_;

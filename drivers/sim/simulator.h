@@ -79,6 +79,8 @@ protected:
 
     // Runs on the serving thread with mutex_ held: bytes from the driver.
     virtual void on_bytes(std::span<const uint8_t> bytes) = 0;
+    // Runs on the serving thread with mutex_ held when a TCP client connects.
+    virtual void on_connect() {}
     // Sends to the driver; call with mutex_ held (from on_bytes or a public method).
     void send_locked(std::span<const uint8_t> bytes);
     void send_locked(std::string_view bytes);
@@ -175,6 +177,7 @@ public:
 private:
     PrinterSimulator(SimEndpoint endpoint, std::string link_path);
     void on_bytes(std::span<const uint8_t> bytes) override;
+    void on_connect() override;
     size_t parse_one_locked(size_t at);  // bytes consumed, 0 when incomplete
     void flush_line_locked();
     uint8_t status_byte_locked(int n) const;

@@ -229,7 +229,10 @@ void SimulatorBase::serve() {
         if (stopping_) return;
         if (io_fd_ < 0 && listen_fd_ >= 0 && fds[1].fd == listen_fd_) {
             int conn = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (conn >= 0) io_fd_ = conn;
+            if (conn >= 0) {
+                io_fd_ = conn;
+                on_connect();
+            }
             continue;
         }
         if (fds[1].fd != io_fd_) continue;
