@@ -1,5 +1,6 @@
 #include "common/device.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
@@ -56,6 +57,12 @@ void HealthCell::set(HealthState state, std::string reason) {
 DeviceHealth HealthCell::get() const {
     std::lock_guard lock(mutex_);
     return health_;
+}
+
+std::chrono::milliseconds Backoff::next() {
+    auto delay = next_;
+    next_ = std::min(cap_, next_ * 2);
+    return delay;
 }
 
 Clock::TimePoint SystemClock::now() { return std::chrono::steady_clock::now(); }

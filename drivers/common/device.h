@@ -3,6 +3,7 @@
 //  - Error / Result<T>   errors as values: a code, the field and offending value, a message
 //  - HealthState / DeviceHealth / HealthSource   ok / degraded / offline with a reason
 //  - Clock / SystemClock  injectable time, so pacing (poll intervals, debounce) is testable
+//  - Backoff              reconnect pacing for a device manager
 //
 // Nothing here throws; nothing here owns a thread.
 #pragma once
@@ -127,6 +128,22 @@ private:
     mutable std::mutex mutex_;  // guards now_, slept_
     TimePoint now_{std::chrono::hours(1)};
     Duration slept_{};
+};
+
+// ---- Reconnect pacing ---------------------------------------------------------------------
+
+// Delays between reopen attempts: first, doubling, capped. With the defaults a device that
+// comes back is reopened within 2 s. Plain value type; one owner.
+class Backoff {
+public:
+    explicit Backoff(std::chrono::milliseconds first = std::chrono::milliseconds(250),
+                     std::chrono::milliseconds cap = std::chrono::milliseconds(2000))
+        : first_(first), cap_(cap), next_(first) {}
+    std::chrono::milliseconds next();  // the delay before the next attempt; then doubles
+    void reset() { next_ = first_; }   // after a successful open
+
+private:
+    std::chrono::milliseconds first_, cap_, next_;
 };
 
 }  // namespace station::drivers

@@ -127,6 +127,29 @@ std::string mask_id_number(std::string_view id) {
     return std::string(id.substr(0, 4)) + std::string(id.size() - 8, '*') + std::string(id.substr(id.size() - 4));
 }
 
+std::vector<std::pair<std::string, std::string>> card_fields(const IdCard& card, bool unmasked) {
+    std::vector<std::pair<std::string, std::string>> fields{
+        {"card_type", card_type_name(card.card_type)},
+        {"name", card.name},
+        {"english_name", card.english_name},
+        {"sex", sex_name(card.sex)},
+        {"nation", card.nation},
+        {"birth_date", card.birth_date},
+        {"address", card.address},
+        {"id_number", unmasked ? card.id_number : card.masked_id()},
+        {"issuer", card.issuer},
+        {"valid_from", card.valid_from},
+        {"valid_to", card.valid_to},
+    };
+    if (card.card_type == CardType::HkMacauTaiwanPermit) {
+        fields.emplace_back("pass_number", card.pass_number);
+        fields.emplace_back("issue_count", card.issue_count);
+    }
+    if (card.card_type == CardType::ForeignerOld || card.card_type == CardType::Foreigner2023)
+        fields.emplace_back("nationality", card.nationality);
+    return fields;
+}
+
 std::string IdCard::masked_id() const { return mask_id_number(id_number); }
 
 std::string IdCard::salted_id_hash(std::string_view salt) const {

@@ -16,6 +16,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/device.h"
@@ -122,6 +123,12 @@ struct IdCard {
     // Hex SHA-256 of salt || id_number, for storing alongside the masked number.
     std::string salted_id_hash(std::string_view salt) const;
 };
+
+// The card as named text fields for diagnostics (`stationctl device read-idcard --json`):
+// card_type, name, english_name, sex, nation, birth_date, address, id_number, issuer,
+// valid_from, valid_to (+ pass_number, issue_count, nationality where the layout has them).
+// id_number is masked unless `unmasked`.
+std::vector<std::pair<std::string, std::string>> card_fields(const IdCard& card, bool unmasked = false);
 
 // Masks any ID-like string the same way as IdCard::masked_id().
 std::string mask_id_number(std::string_view id_number);

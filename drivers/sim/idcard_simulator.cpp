@@ -28,6 +28,7 @@ IdCard IdCardSimulator::sample_card() {
     card.name = "张三";
     card.sex = Sex::Male;
     card.nation_code = "01";
+    card.nation = "汉";
     card.birth_date = "19500307";
     card.address = "上海市黄浦区南京东路100号";
     card.id_number = "310101195003071236";

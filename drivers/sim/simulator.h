@@ -70,6 +70,9 @@ public:
     // Plugs back in: a fresh pty (the link is re-pointed) or a listener on the same port.
     Result<Ok> replug();
     bool plugged() const;
+    // Paces what the simulator sends like a serial wire at `baud` (10 bits a byte); 0 = as
+    // fast as the pty goes (default). For timing figures such as idcard_read_ms.
+    void set_wire_baud(int baud);
 
 protected:
     // `link_path` empty: no symlink. The endpoint is opened by start().
@@ -102,6 +105,7 @@ private:
     int listen_fd_ = -1;    // TCP listener
     int port_ = 0;
     int wake_fd_ = -1;      // eventfd waking the serving thread
+    int wire_baud_ = 0;
     bool stopping_ = false;
     std::mt19937 random_{12345};
     std::thread thread_;

@@ -1,4 +1,7 @@
 #include <arpa/inet.h>
+
+#include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -177,7 +180,26 @@ bool SimulatorBase::plugged() const {
     return endpoint_ == SimEndpoint::Tcp ? listen_fd_ >= 0 : io_fd_ >= 0;
 }
 
+void SimulatorBase::set_wire_baud(int baud) {
+    std::lock_guard lock(mutex_);
+    wire_baud_ = baud > 0 ? baud : 0;
+}
+
 void SimulatorBase::send_locked(std::span<const uint8_t> bytes) {
+    if (wire_baud_ > 0 && !bytes.empty()) {
+        // The bytes leave as they would on the wire: spread over their transmission time.
+        auto start = std::chrono::steady_clock::now();
+        const size_t chunk = std::max<size_t>(1, size_t(wire_baud_) / 10 / 200);  // ~5 ms of bytes
+        for (size_t at = 0; at < bytes.size(); at += chunk) {
+            size_t n = std::min(chunk, bytes.size() - at);
+            int baud = wire_baud_;
+            wire_baud_ = 0;
+            send_locked(bytes.subspan(at, n));
+            wire_baud_ = baud;
+            std::this_thread::sleep_until(start + std::chrono::microseconds(int64_t(at + n) * 10 * 1000000 / baud));
+        }
+        return;
+    }
     size_t done = 0;
     int spins = 0;
     while (io_fd_ >= 0 && done < bytes.size()) {

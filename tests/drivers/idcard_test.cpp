@@ -568,3 +568,41 @@ TEST_CASE("all four card layouts read through the simulator") {
         CHECK(read->id_number == card.id_number);
     }
 }
+
+TEST_CASE("card_fields masks the ID number unless asked") {
+    auto card = sim::IdCardSimulator::sample_card();
+    auto masked = card_fields(card);
+    auto find = [](const auto& fields, const std::string& key) {
+        for (auto& [k, v] : fields)
+            if (k == key) return v;
+        return std::string("<missing>");
+    };
+    CHECK(find(masked, "id_number") == card.masked_id());
+    CHECK(find(card_fields(card, true), "id_number") == card.id_number);
+    CHECK(find(masked, "card_type") == "resident_id");
+    CHECK(find(masked, "sex") == "male");
+    CHECK(find(masked, "nation") == "汉");
+    CHECK(find(masked, "valid_to") == "长期");
+}
+
+TEST_CASE("simulated wire speed: replies take their transmission time") {
+    auto sim = sim::IdCardSimulator::create();
+    REQUIRE(sim.ok());
+    (*sim)->set_wire_baud(9600);  // the 11-byte status reply takes ~11.5 ms at 9600 baud
+    ManualClock clock;
+    auto reader = reader_for(**sim, clock);
+    auto start = std::chrono::steady_clock::now();
+    REQUIRE(reader->check_status().ok());
+    CHECK(std::chrono::steady_clock::now() - start >= 10ms);
+}
+
+TEST_CASE("reconnect back-off doubles to its cap and resets") {
+    Backoff backoff(250ms, 2000ms);
+    CHECK(backoff.next() == 250ms);
+    CHECK(backoff.next() == 500ms);
+    CHECK(backoff.next() == 1000ms);
+    CHECK(backoff.next() == 2000ms);
+    CHECK(backoff.next() == 2000ms);
+    backoff.reset();
+    CHECK(backoff.next() == 250ms);
+}
