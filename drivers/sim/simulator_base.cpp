@@ -193,10 +193,11 @@ void SimulatorBase::send_locked(std::span<const uint8_t> bytes) {
         for (size_t at = 0; at < bytes.size(); at += chunk) {
             size_t n = std::min(chunk, bytes.size() - at);
             int baud = wire_baud_;
+            // A byte is received when its last bit is: wait first, then hand it over.
+            std::this_thread::sleep_until(start + std::chrono::microseconds(int64_t(at + n) * 10 * 1000000 / baud));
             wire_baud_ = 0;
             send_locked(bytes.subspan(at, n));
             wire_baud_ = baud;
-            std::this_thread::sleep_until(start + std::chrono::microseconds(int64_t(at + n) * 10 * 1000000 / baud));
         }
         return;
     }
