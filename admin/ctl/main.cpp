@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "admin/client/api_client.h"
+#include "admin/ctl/content_commands.h"
+#include "admin/ctl/keys_commands.h"
 
 namespace {
 
@@ -45,6 +47,9 @@ int main(int argc, char** argv) {
     auto* status = app.add_subcommand("status", "Is the kiosk up? Its name, id and version");
     status->add_flag("--json", json, "Print the kiosk's JSON reply");
 
+    station::ctl::ContentCommands content_commands(app);
+    station::ctl::KeysCommands keys_commands(app);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -55,6 +60,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "stationctl: %s\n\n%s", e.what(), app.help().c_str());
         return 2;
     }
+    if (content_commands.parsed()) return content_commands.run();  // offline: no --server needed
+    if (keys_commands.parsed()) return keys_commands.run();
     if (auto problem = station::admin::ApiClient::url_problem(server)) {
         std::fprintf(stderr, "stationctl: --server: %s\n", problem->c_str());
         return 2;
