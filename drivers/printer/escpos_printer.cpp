@@ -73,8 +73,8 @@ Result<PrintOutcome> EscPosPrinter::print(const PrintJob& job) {
         return written.error();
     }
     auto after = status();
-    if (!after) return after.error();
-    outcome.after = *after;
+    if (after) outcome.after = *after;
+    else outcome.after_error = after.error();
     return outcome;
 }
 

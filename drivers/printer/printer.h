@@ -146,7 +146,12 @@ struct PrinterOptions {
 
 struct PrintOutcome {
     PrinterStatus before;
-    PrinterStatus after;
+    std::optional<PrinterStatus> after;  // status once the job was written, when it answered
+    std::optional<Error> after_error;    // why `after` is missing (timeout, unplugged, ...)
+    // True when the printer answered afterwards and reports nothing that would have spoiled
+    // the job (paper out, cover open, errors). The kiosk should not reprint on a false here
+    // without asking staff: the bytes were sent.
+    bool confirmed() const { return after.has_value() && after->can_print(); }
 };
 
 // Talks to one printer. One worker thread calls status()/print(); health() from any thread.
@@ -160,8 +165,10 @@ public:
     // DLE EOT 1..4. Timeout when the printer stays silent, Format for a garbage byte,
     // Unplugged when the transport is gone.
     Result<PrinterStatus> status();
-    // Checks status (refuses with DeviceStatus when it cannot print), writes the job, checks
-    // status again (an error after is reported with the job's bytes already sent).
+    // Checks status (refuses with DeviceStatus when it cannot print, nothing sent), writes the
+    // job, checks status again. Once the bytes are written the result is a PrintOutcome even
+    // if the second status fails (see PrintOutcome::confirmed), so a ticket is never printed
+    // twice by a blind retry.
     Result<PrintOutcome> print(const PrintJob& job);
 
     const PrinterOptions& options() const { return options_; }

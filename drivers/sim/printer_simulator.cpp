@@ -59,6 +59,11 @@ bool PrinterSimulator::printing_blocked_locked() const {
     return fault_ == SimFault::PaperOut || fault_ == SimFault::CoverOpen || fault_ == SimFault::Offline;
 }
 
+void PrinterSimulator::fault_after_next_cut(SimFault fault) {
+    std::lock_guard lock(mutex_);
+    fault_after_cut_ = fault;
+}
+
 void PrinterSimulator::on_connect() {
     // A new network job starts a fresh command stream.
     pending_.clear();
@@ -193,6 +198,10 @@ size_t PrinterSimulator::parse_one_locked(size_t at) {
                     if (left < len) return 0;
                     flush_line_locked();
                     ++record_.cuts;
+                    if (fault_after_cut_) {
+                        fault_ = *fault_after_cut_;
+                        fault_after_cut_.reset();
+                    }
                     return len;
                 }
                 case 0x76: {  // GS v 0 m xL xH yL yH data

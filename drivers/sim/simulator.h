@@ -177,6 +177,9 @@ public:
     void clear_record();
     // DLE EOT n reply for the current fault (n = 1..4), as a real printer would send it.
     uint8_t status_byte(int n) const;
+    // After the next cut the fault becomes `fault` (e.g. Silence or PaperOut): a printer that
+    // fails during a job.
+    void fault_after_next_cut(SimFault fault);
 
 private:
     PrinterSimulator(SimEndpoint endpoint, std::string link_path);
@@ -192,6 +195,7 @@ private:
     bool chinese_ = false;
     SimPrintedLine style_;
     std::vector<uint8_t> qr_store_;
+    std::optional<SimFault> fault_after_cut_;
     SimPrinterRecord record_;
 };
 

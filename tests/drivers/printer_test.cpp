@@ -153,6 +153,7 @@ TEST_CASE("help ticket prints to the simulated printer with Chinese text, QR and
     REQUIRE_MESSAGE(job.ok(), job.error().describe());
     auto outcome = printer->print(*job);
     REQUIRE_MESSAGE(outcome.ok(), outcome.error().describe());
+    CHECK(outcome->confirmed());
     auto record = wait_for_cuts(**sim, 1);
     CHECK(record.cuts == 1);
     CHECK(has_line(record, "南京东路街道党群服务站"));
@@ -298,7 +299,9 @@ TEST_CASE("paper near end still prints and reports degraded") {
     REQUIRE(job.ok());
     auto outcome = printer->print(*job);
     REQUIRE(outcome.ok());
-    CHECK(outcome->after.paper == PaperState::NearEnd);
+    REQUIRE(outcome->after.has_value());
+    CHECK(outcome->after->paper == PaperState::NearEnd);
+    CHECK(outcome->confirmed());
     CHECK(printer->health() == DeviceHealth{HealthState::Degraded, "纸将尽 paper near end"});
     CHECK(wait_for_cuts(**sim, 1).cuts == 1);
 }
@@ -377,4 +380,35 @@ TEST_CASE("open_transport rejects unknown URIs with a message") {
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.error().code == ErrorCode::Unplugged);
     CHECK(open_transport("tcp://127.0.0.1:1").error().code == ErrorCode::Unplugged);
+}
+
+TEST_CASE("a printer that goes silent after the job still reports the job as sent, unconfirmed") {
+    auto sim = sim::PrinterSimulator::create();
+    REQUIRE(sim.ok());
+    auto printer = printer_for(**sim);
+    auto job = test_page_job(printer->options());
+    REQUIRE(job.ok());
+    (*sim)->fault_after_next_cut(sim::SimFault::Silence);
+    auto outcome = printer->print(*job);
+    REQUIRE(outcome.ok());  // the bytes went out: no blind reprint
+    REQUIRE(outcome->after_error.has_value());
+    CHECK(outcome->after_error->code == ErrorCode::Timeout);
+    CHECK_FALSE(outcome->confirmed());
+    CHECK((*sim)->record().cuts == 1);
+    CHECK(printer->health().state == HealthState::Offline);
+}
+
+TEST_CASE("paper running out during the job is reported by the status after it") {
+    auto sim = sim::PrinterSimulator::create();
+    REQUIRE(sim.ok());
+    auto printer = printer_for(**sim);
+    auto job = test_page_job(printer->options());
+    REQUIRE(job.ok());
+    (*sim)->fault_after_next_cut(sim::SimFault::PaperOut);
+    auto outcome = printer->print(*job);
+    REQUIRE(outcome.ok());
+    REQUIRE(outcome->after.has_value());
+    CHECK(outcome->after->paper == PaperState::Out);
+    CHECK_FALSE(outcome->confirmed());
+    CHECK(printer->health() == DeviceHealth{HealthState::Offline, "缺纸 paper out"});
 }
