@@ -245,8 +245,8 @@ Result<Ok> BlobUpload::commit() {
         at += static_cast<std::uint64_t>(n);
     }
     if (hash.hex() != blob_.sha256) {
-        ::ftruncate(fd_, 0);
-        ::unlink(part.c_str());
+        // Drop the bytes but keep the (locked) part file, so the sender can start again at 0.
+        if (::ftruncate(fd_, 0) != 0) return fail("blob ", blob_.sha256, ": cannot discard bad bytes: ", errno_text());
         offset_ = 0;
         return fail("blob ", blob_.sha256, ": SHA-256 of the uploaded bytes does not match; discarded, send it again");
     }
@@ -537,7 +537,7 @@ Result<BlobUpload> ContentStore::begin_upload(const BlobRef& blob) {
     ::fstat(upload.fd_, &st);
     upload.offset_ = static_cast<std::uint64_t>(st.st_size);
     if (upload.offset_ > blob.size) {
-        ::ftruncate(upload.fd_, 0);
+        if (::ftruncate(upload.fd_, 0) != 0) return fail(part.string(), ": cannot reset: ", errno_text());
         upload.offset_ = 0;
     }
     return upload;
