@@ -1,9 +1,14 @@
 // Display backends: sysfs backlight, DDC/CI, HDMI-CEC, X11 DPMS.
-#include <ddcutil_c_api.h>
+#include <ddcutil_c_api.h>  // types only; the library is dlopen()ed
+#include <dlfcn.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <type_traits>
 #include <fstream>
 #include <sstream>
 
@@ -50,29 +55,85 @@ Result<Ok> SysfsBacklight::set_brightness(int percent) {
 DeviceHealth SysfsBacklight::health() const { return health_.get(); }
 
 // ---- DDC/CI -------------------------------------------------------------------------------
+//
+// libddcutil is loaded with dlopen when a DDC display is opened, not linked: at load time it
+// scans /sys/class/drm and prints what it finds on stdout, which would land in every binary
+// linking the drivers (and in `stationctl … --json` output).
 
 namespace {
 
-Error ddc_error(const char* what, DDCA_Status rc) {
-    const char* desc = ddca_rc_desc(rc);
+struct DdcApi {
+    decltype(&ddca_create_dispno_display_identifier) create_dispno = nullptr;
+    decltype(&ddca_free_display_identifier) free_identifier = nullptr;
+    decltype(&ddca_get_display_ref) get_display_ref = nullptr;
+    decltype(&ddca_open_display2) open_display = nullptr;
+    decltype(&ddca_close_display) close_display = nullptr;
+    decltype(&ddca_get_non_table_vcp_value) get_vcp = nullptr;
+    decltype(&ddca_set_non_table_vcp_value) set_vcp = nullptr;
+    decltype(&ddca_rc_desc) rc_desc = nullptr;
+};
+
+// Loads once per process; nullptr with `why` set when libddcutil is not installed.
+const DdcApi* ddc_api(std::string& why) {
+    static std::once_flag once;
+    static DdcApi api;
+    static bool loaded = false;
+    static std::string failure;
+    std::call_once(once, [] {
+        // The library talks on stdout while loading: send that to stderr.
+        std::fflush(stdout);
+        int saved = dup(STDOUT_FILENO);
+        if (saved >= 0) dup2(STDERR_FILENO, STDOUT_FILENO);
+        void* lib = dlopen("libddcutil.so.4", RTLD_NOW | RTLD_LOCAL);
+        std::fflush(stdout);
+        if (saved >= 0) {
+            dup2(saved, STDOUT_FILENO);
+            close(saved);
+        }
+        if (!lib) {
+            const char* err = dlerror();
+            failure = err ? err : "dlopen failed";
+            return;
+        }
+        auto sym = [&](auto& fn, const char* name) {
+            fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(lib, name));
+            return fn != nullptr;
+        };
+        loaded = sym(api.create_dispno, "ddca_create_dispno_display_identifier") &&
+                 sym(api.free_identifier, "ddca_free_display_identifier") &&
+                 sym(api.get_display_ref, "ddca_get_display_ref") && sym(api.open_display, "ddca_open_display2") &&
+                 sym(api.close_display, "ddca_close_display") && sym(api.get_vcp, "ddca_get_non_table_vcp_value") &&
+                 sym(api.set_vcp, "ddca_set_non_table_vcp_value") && sym(api.rc_desc, "ddca_rc_desc");
+        if (!loaded) failure = "libddcutil lacks the 1.4 API";
+    });
+    why = failure;
+    return loaded ? &api : nullptr;
+}
+
+Error ddc_error(const DdcApi& api, const char* what, DDCA_Status rc) {
+    const char* desc = api.rc_desc(rc);
     return make_error(ErrorCode::Unavailable, "ddc", what, std::string("DDC/CI 不可用 DDC/CI not available: ") + (desc ? desc : "?"));
 }
 
 }  // namespace
 
 Result<std::unique_ptr<DdcDisplay>> DdcDisplay::open(int display_number) {
+    std::string why;
+    const DdcApi* api = ddc_api(why);
+    if (!api)
+        return make_error(ErrorCode::Unavailable, "ddc", "libddcutil.so.4", "DDC/CI 不可用 DDC/CI not available: " + why);
     DDCA_Display_Identifier did = nullptr;
-    if (auto rc = ddca_create_dispno_display_identifier(display_number, &did); rc != 0) return ddc_error("display number", rc);
+    if (auto rc = api->create_dispno(display_number, &did); rc != 0) return ddc_error(*api, "display number", rc);
     DDCA_Display_Ref ref = nullptr;
-    auto rc = ddca_get_display_ref(did, &ref);
-    ddca_free_display_identifier(did);
-    if (rc != 0) return ddc_error("display", rc);
+    auto rc = api->get_display_ref(did, &ref);
+    api->free_identifier(did);
+    if (rc != 0) return ddc_error(*api, "display", rc);
     DDCA_Display_Handle handle = nullptr;
-    if (rc = ddca_open_display2(ref, false, &handle); rc != 0) return ddc_error("open", rc);
+    if (rc = api->open_display(ref, false, &handle); rc != 0) return ddc_error(*api, "open", rc);
     std::unique_ptr<DdcDisplay> display(new DdcDisplay());
     display->handle_ = handle;
     DDCA_Non_Table_Vcp_Value value{};
-    if (ddca_get_non_table_vcp_value(handle, 0x10, &value) == 0) {
+    if (api->get_vcp(handle, 0x10, &value) == 0) {
         int max = (value.mh << 8) | value.ml;
         if (max > 0) display->max_brightness_ = max;
     }
@@ -81,27 +142,31 @@ Result<std::unique_ptr<DdcDisplay>> DdcDisplay::open(int display_number) {
 }
 
 DdcDisplay::~DdcDisplay() {
-    if (handle_) ddca_close_display(static_cast<DDCA_Display_Handle>(handle_));
+    std::string why;
+    if (const DdcApi* api = ddc_api(why); api && handle_) api->close_display(static_cast<DDCA_Display_Handle>(handle_));
 }
 
 Result<Ok> DdcDisplay::set_power(bool on) {
+    std::string why;
+    const DdcApi* api = ddc_api(why);  // loaded: a DdcDisplay exists
     // VCP 0xD6 power mode: 01 on, 04 off.
-    auto rc = ddca_set_non_table_vcp_value(static_cast<DDCA_Display_Handle>(handle_), 0xD6, 0, on ? 0x01 : 0x04);
+    auto rc = api->set_vcp(static_cast<DDCA_Display_Handle>(handle_), 0xD6, 0, on ? 0x01 : 0x04);
     if (rc != 0) {
         health_.set(HealthState::Offline, "显示器无响应 monitor not answering DDC/CI");
-        return make_error(ErrorCode::Io, "ddc.vcp_d6", on ? "01" : "04", ddca_rc_desc(rc));
+        return make_error(ErrorCode::Io, "ddc.vcp_d6", on ? "01" : "04", api->rc_desc(rc));
     }
     health_.set(HealthState::Ok);
     return Ok{};
 }
 
 Result<Ok> DdcDisplay::set_brightness(int percent) {
+    std::string why;
+    const DdcApi* api = ddc_api(why);
     int value = (std::clamp(percent, 0, 100) * max_brightness_ + 50) / 100;
-    auto rc = ddca_set_non_table_vcp_value(static_cast<DDCA_Display_Handle>(handle_), 0x10, uint8_t(value >> 8),
-                                           uint8_t(value & 0xFF));
+    auto rc = api->set_vcp(static_cast<DDCA_Display_Handle>(handle_), 0x10, uint8_t(value >> 8), uint8_t(value & 0xFF));
     if (rc != 0) {
         health_.set(HealthState::Degraded, "亮度无法设置 brightness not accepted");
-        return make_error(ErrorCode::Io, "ddc.vcp_10", std::to_string(value), ddca_rc_desc(rc));
+        return make_error(ErrorCode::Io, "ddc.vcp_10", std::to_string(value), api->rc_desc(rc));
     }
     health_.set(HealthState::Ok);
     return Ok{};

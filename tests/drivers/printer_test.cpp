@@ -325,7 +325,7 @@ TEST_CASE("silent printer times out, garbage status is a format error") {
     CHECK(printer->health().state == HealthState::Ok);
 }
 
-TEST_CASE("unplugged printer fails with Unplugged; TCP printer reconnects after replug") {
+TEST_CASE("unplugged TCP printer fails with Unplugged and reconnects after replug") {
     auto sim = sim::PrinterSimulator::create(sim::SimEndpoint::Tcp);
     REQUIRE(sim.ok());
     std::string uri = (*sim)->uri();
