@@ -53,4 +53,21 @@ void HelpButtonSimulator::press(int bounces) {
     for (int i = 0; i <= bounces; ++i) send_locked(token_ + "\r\n");
 }
 
+Result<DemoDevices> DemoDevices::start(const std::string& folder) {
+    DemoDevices demo;
+    auto idcard = IdCardSimulator::create(std::nullopt, folder + "/idcard");
+    if (!idcard) return idcard.error();
+    auto printer = PrinterSimulator::create(SimEndpoint::Pty, folder + "/printer");
+    if (!printer) return printer.error();
+    auto qr = QrScannerSimulator::create(folder + "/qr");
+    if (!qr) return qr.error();
+    auto button = HelpButtonSimulator::create("HELP", folder + "/button");
+    if (!button) return button.error();
+    demo.idcard = std::move(*idcard);
+    demo.printer = std::move(*printer);
+    demo.qr = std::move(*qr);
+    demo.button = std::move(*button);
+    return demo;
+}
+
 }  // namespace station::drivers::sim

@@ -249,4 +249,18 @@ private:
     void* device_ = nullptr;  // struct libevdev_uinput*
 };
 
+// ---- Demo set ----------------------------------------------------------------------------
+
+// Every serial simulator at a stable path inside `folder` (idcard, printer, qr, button
+// symlinks) for `station-kiosk --demo` and for trying `stationctl device …`. The printer is
+// a pty, so the kiosk uses the serial transport for it. The ID reader starts empty: call
+// idcard->place_card(IdCardSimulator::sample_card()) to "put a card on it".
+struct DemoDevices {
+    std::unique_ptr<IdCardSimulator> idcard;
+    std::unique_ptr<PrinterSimulator> printer;
+    std::unique_ptr<QrScannerSimulator> qr;
+    std::unique_ptr<HelpButtonSimulator> button;
+    static Result<DemoDevices> start(const std::string& folder);
+};
+
 }  // namespace station::drivers::sim
