@@ -158,8 +158,8 @@ struct PrintOutcome {
 class EscPosPrinter : public HealthSource {
 public:
     EscPosPrinter(std::unique_ptr<Transport> transport, PrinterOptions options = {});
-    // Opens "tcp://host:9100", "/dev/usb/lp0", "serial:///dev/ttyS0" (115200 unless the
-    // transport URI says otherwise) and asks for status.
+    // Opens "tcp://host:9100", "/dev/usb/lp0", "serial:///dev/ttyS0?baud=9600" (115200
+    // when no baud is given) and asks for status (skipped when options.query_status is off).
     static Result<std::unique_ptr<EscPosPrinter>> open(const std::string& uri, PrinterOptions options = {});
 
     // DLE EOT 1..4. Timeout when the printer stays silent, Format for a garbage byte,

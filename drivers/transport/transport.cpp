@@ -201,7 +201,17 @@ Result<std::unique_ptr<Transport>> open_transport(const std::string& uri, Serial
         return rest;
     };
     if (uri.rfind("tcp:", 0) == 0) return open_tcp(strip("tcp:"), uri, connect_timeout);
-    if (uri.rfind("serial:", 0) == 0) return open_serial(strip("serial:"), uri, settings);
+    if (uri.rfind("serial:", 0) == 0) {
+        std::string path = strip("serial:");
+        if (auto q = path.find("?baud="); q != std::string::npos) {
+            std::string rate = path.substr(q + 6);
+            path.resize(q);
+            if (rate.empty() || rate.size() > 7 || rate.find_first_not_of("0123456789") != std::string::npos)
+                return make_error(ErrorCode::InvalidArgument, "baud", rate, "波特率应为数字 baud rate must be a number");
+            settings.baud = std::stoi(rate);
+        }
+        return open_serial(path, uri, settings);
+    }
     if (uri.rfind("file:", 0) == 0) return open_file(strip("file:"), uri);
     if (uri.empty() || uri[0] != '/')
         return make_error(ErrorCode::InvalidArgument, "uri", uri,

@@ -40,7 +40,8 @@ struct SerialSettings {
 
 // Opens by URI:
 //   tcp://host:port            raw TCP (ESC/POS network printers use 9100); connect ≤ timeout
-//   serial:///dev/ttyUSB0      termios 8N1 at settings.baud (also "serial:/dev/..." )
+//   serial:///dev/ttyUSB0      termios 8N1 at settings.baud (also "serial:/dev/..." );
+//                              "?baud=9600" at the end overrides the rate
 //   file:///dev/usb/lp0        device file, read/write, no termios
 //   /dev/anything              a tty becomes serial, anything else a device file
 Result<std::unique_ptr<Transport>> open_transport(const std::string& uri, SerialSettings settings = {},

@@ -372,6 +372,18 @@ TEST_CASE("a file transport printer writes without status when query_status is o
     unlink(path);
 }
 
+TEST_CASE("serial URIs take a baud rate; a bad one is rejected") {
+    auto sim = sim::PrinterSimulator::create();
+    REQUIRE(sim.ok());
+    auto printer = EscPosPrinter::open("serial://" + (*sim)->uri() + "?baud=9600", fast_options());
+    REQUIRE_MESSAGE(printer.ok(), printer.error().describe());
+    CHECK((*printer)->status().ok());
+    auto odd = open_transport("serial://" + (*sim)->uri() + "?baud=12345");
+    REQUIRE_FALSE(odd.ok());
+    CHECK(odd.error().field == "baud");
+    CHECK_FALSE(open_transport("serial://" + (*sim)->uri() + "?baud=fast").ok());
+}
+
 TEST_CASE("open_transport rejects unknown URIs with a message") {
     auto t = open_transport("lpt1");
     REQUIRE_FALSE(t.ok());
