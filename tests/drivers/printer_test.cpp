@@ -372,7 +372,7 @@ TEST_CASE("a file transport printer writes without status when query_status is o
     unlink(path);
 }
 
-TEST_CASE("serial URIs take a baud rate; a bad one is rejected") {
+TEST_CASE("serial URIs take a baud rate and reject a bad one") {
     auto sim = sim::PrinterSimulator::create();
     REQUIRE(sim.ok());
     auto printer = EscPosPrinter::open("serial://" + (*sim)->uri() + "?baud=9600", fast_options());
