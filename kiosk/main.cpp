@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "kiosk/api/api_server.h"
+#include "kiosk/api/webhook_transport.h"
 #include "kiosk/core/catalogue.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/data_dir.h"
@@ -133,6 +134,7 @@ int main(int argc, char** argv) {
     options.config = config;
     options.data_dir = station::resolve_data_dir(data_dir, config.data.dir);
     options.demo = demo;
+    options.webhook_transport = station::api::http_webhook_transport();
     auto opened = station::Station::open(options);
     if (!opened) {
         spdlog::error("{}", opened.error().message);
@@ -159,6 +161,7 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    station.start_services();  // escalation ladder, retention, webhooks; not for --screenshot
     station::api::ApiServer api(station);
     if (auto started = api.start(api_address.empty() ? config.api.listen : api_address); !started) {
         spdlog::error("{}", started.error().message);

@@ -6,15 +6,73 @@
 #include <chrono>
 #include <regex>
 
+#include "kiosk/api/api_internal.h"
+#include "kiosk/api/auth.h"
+#include "kiosk/api/event_stream.h"
+
 namespace station::api {
-namespace {
 
 void send_json(httplib::Response& response, int status, const nlohmann::json& body) {
     response.status = status;
     response.set_content(body.dump(), "application/json; charset=utf-8");
 }
 
-}  // namespace
+void send_error(httplib::Response& response, int status, const std::string& message) {
+    send_json(response, status, {{"error", message}});
+}
+
+std::optional<Session> authorize(TokenStore& tokens, const httplib::Request& request, httplib::Response& response,
+                                 std::initializer_list<const char*> roles) {
+    std::string token = TokenStore::bearer_token(request.get_header_value("Authorization"));
+    auto session = token.empty() ? std::nullopt : tokens.verify(token);
+    if (!session) {
+        response.set_header("WWW-Authenticate", "Bearer");
+        send_error(response, 401,
+                   token.empty() ? "authorization: missing bearer token; POST /api/v1/login first"
+                                 : "authorization: invalid or expired token; POST /api/v1/login again");
+        return std::nullopt;
+    }
+    std::string allowed;
+    for (const char* role : roles) {
+        if (session->role == role) return session;
+        allowed += (allowed.empty() ? "" : ", ") + std::string(role);
+    }
+    send_error(response, 403, "role: '" + session->role + "' may not do this; it needs " + allowed);
+    return std::nullopt;
+}
+
+Result<nlohmann::json> parse_body(const httplib::Request& request, std::initializer_list<const char*> allowed) {
+    if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) return nlohmann::json::object();
+    nlohmann::json body;
+    try {
+        body = nlohmann::json::parse(request.body);
+    } catch (const nlohmann::json::parse_error& e) {
+        return Error{"body: malformed JSON at byte " + std::to_string(e.byte)};
+    }
+    if (!body.is_object()) return Error{"body: expected a JSON object"};
+    for (const auto& [key, _] : body.items()) {
+        bool known = false;
+        std::string list;
+        for (const char* field : allowed) {
+            known = known || key == field;
+            list += (list.empty() ? "" : ", ") + std::string(field);
+        }
+        if (!known) return Error{key + ": unknown field; expected " + (list.empty() ? "none" : list)};
+    }
+    return body;
+}
+
+Result<std::optional<std::string>> string_field(const nlohmann::json& body, const char* field) {
+    if (!body.contains(field) || body[field].is_null()) return std::optional<std::string>();
+    if (!body[field].is_string()) return Error{std::string(field) + ": expected a string"};
+    return std::optional<std::string>(body[field].get<std::string>());
+}
+
+bool is_loopback_host(const std::string& host) {
+    if (host == "localhost" || host == "::1") return true;
+    static const std::regex v4_loopback(R"(^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$)");
+    return std::regex_match(host, v4_loopback);
+}
 
 std::optional<std::pair<std::string, int>> split_host_port(const std::string& text) {
     static const std::regex pattern(R"(^(?:\[([0-9A-Fa-f:]+)\]|([A-Za-z0-9.\-]+)):([0-9]{1,5})$)");
@@ -25,8 +83,18 @@ std::optional<std::pair<std::string, int>> split_host_port(const std::string& te
     return std::make_pair(m[1].matched ? m[1].str() : m[2].str(), port);
 }
 
-ApiServer::ApiServer(Station& station) : station_(station), server_(std::make_unique<httplib::Server>()) {
+ApiServer::ApiServer(Station& station)
+    : station_(station),
+      server_(std::make_unique<httplib::Server>()),
+      tokens_(std::make_unique<TokenStore>(station)),
+      streams_(std::make_unique<EventStreams>(station)) {
+    // Each open event stream holds a worker: leave room for consoles beside the request traffic.
+    server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
+    // Idle keep-alive connections delay stop() by up to this; short, and long enough for a burst.
+    server_->set_keep_alive_timeout(2);
+    server_->set_keep_alive_max_count(1000);
     add_routes();
+    add_help_routes();
 }
 
 ApiServer::~ApiServer() { stop(); }
@@ -44,9 +112,12 @@ void ApiServer::add_routes() {
                    {"time", station_.clock().now_ms()}});
     });
     server_->set_error_handler([](const httplib::Request& request, httplib::Response& response) {
-        if (response.body.empty())
+        if (!response.body.empty()) return;
+        if (response.status == 404)
+            send_json(response, 404, {{"error", "no such path: " + request.method + " " + request.path}});
+        else
             send_json(response, response.status,
-                      {{"error", "no such path: " + request.method + " " + request.path}});
+                      {{"error", "request: malformed HTTP (a POST needs a body or Content-Length: 0)"}});
     });
     server_->set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr e) {
         std::string what = "internal error";
@@ -65,6 +136,9 @@ Result<Ok> ApiServer::start(const std::string& host_port) {
     auto address = split_host_port(host_port);
     if (!address) return Error{"API address: expected HOST:PORT (got '" + host_port + "')"};
     host_ = address->first;
+    if (!is_loopback_host(host_) && !station_.config().api.allow_lan)
+        return Error{"API address " + host_port + ": not a loopback address; to serve the LAN set "
+                     "[api] allow_lan = true in the config"};
     int port = address->second;
     bool bound = port == 0 ? (port = server_->bind_to_any_port(host_)) > 0 : server_->bind_to_port(host_, port);
     if (!bound)
@@ -80,6 +154,7 @@ Result<Ok> ApiServer::start(const std::string& host_port) {
 
 void ApiServer::stop() {
     if (thread_.joinable()) {
+        streams_->shutdown();  // open event streams end first, so the worker pool can join
         server_->stop();
         thread_.join();
     }

@@ -1,8 +1,22 @@
 // The station's HTTP API (cpp-httplib), served by every kiosk, windowed or --headless. Paths
 // under /api/v1 are a contract that installers and tools (stationctl, station-admin) rely on.
 //
+// Routes (all JSON; errors are {"error": "<field or state>: <problem>"}):
+//   GET  /api/v1/health                       no auth
+//   POST /api/v1/login {"user","pin"}         no auth → {"token","role","expires_at"}
+//   POST /api/v1/requests {"category","source","request_key"?}    staff, admin, device → 201
+//   GET  /api/v1/requests?state=open|closed|all&limit=N            staff, admin, device
+//   GET  /api/v1/requests/{id}                                     staff, admin, device
+//   POST /api/v1/requests/{id}/acknowledge | /arrive | /resolve {"note"?}   staff, admin
+//   POST /api/v1/requests/{id}/cancel {"reason"}   staff, admin; device (resident) in the window
+//   GET  /api/v1/events                       server-sent events (help_routes.cpp), resumable
+//                                             with Last-Event-ID or ?after=N
+// Everything but health and login needs "Authorization: Bearer <token>": 401 without a valid
+// one, 403 for a role that may not.
+//
 // Threads: httplib's worker pool answers requests; handlers reach the station only through its
-// services' thread-safe operations. start() returns once the socket listens.
+// services' thread-safe operations. start() returns once the socket listens. stop() ends open
+// event streams first, so it never hangs on them.
 #pragma once
 #include <memory>
 #include <string>
@@ -16,13 +30,18 @@ class Server;
 
 namespace station::api {
 
+class EventStreams;
+class TokenStore;
+struct Session;
+
 class ApiServer {
 public:
     explicit ApiServer(Station& station);
     ~ApiServer();  // stops and joins
 
     // Binds HOST:PORT (port 0 picks a free one) and serves on a background thread. The error
-    // names the address and the reason (in use, not an address of this machine).
+    // names the address and the reason (in use, not an address of this machine, or not loopback
+    // while the config lacks [api] allow_lan = true).
     Result<Ok> start(const std::string& host_port);
     void stop();
     int port() const { return port_; }           // the bound port, after start()
@@ -30,8 +49,11 @@ public:
 
 private:
     void add_routes();
+    void add_help_routes();     // help_routes.cpp
     Station& station_;
     std::unique_ptr<httplib::Server> server_;
+    std::unique_ptr<TokenStore> tokens_;
+    std::unique_ptr<EventStreams> streams_;
     std::thread thread_;
     std::string host_;
     int port_ = 0;
@@ -39,5 +61,7 @@ private:
 
 // Splits "HOST:PORT" ("[::1]:8600" for IPv6); nullopt when malformed.
 std::optional<std::pair<std::string, int>> split_host_port(const std::string& text);
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool is_loopback_host(const std::string& host);
 
 }  // namespace station::api

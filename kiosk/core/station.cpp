@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "kiosk/core/data_dir.h"
+#include "kiosk/core/escalation.h"
+#include "kiosk/core/help_desk.h"
 
 namespace station {
 
@@ -10,7 +12,17 @@ Station::Station(StationOptions options) : options_(std::move(options)) {
     if (!options_.clock) options_.clock = std::make_shared<SystemClock>();
 }
 
-Station::~Station() = default;
+Station::~Station() { stop_services(); }
+
+void Station::start_services() {
+    notifier_->start();
+    escalation_->start();
+}
+
+void Station::stop_services() {
+    if (escalation_) escalation_->stop();
+    if (notifier_) notifier_->stop();
+}
 
 Result<std::unique_ptr<Station>> Station::open(StationOptions options) {
     if (auto prepared = prepare_data_dir(options.data_dir); !prepared) return prepared.error();
@@ -20,6 +32,31 @@ Result<std::unique_ptr<Station>> Station::open(StationOptions options) {
     if (!db) return db.error();
     station->db_ = std::move(db.value());
     station->staff_ = std::make_unique<StaffDirectory>(*station->db_, station->clock());
+
+    const StationConfig& config = station->config();
+    NotifierOptions notify;
+    notify.targets = config.notify;
+    notify.transport = station->options_.webhook_transport;
+    notify.station_id = config.station.id;
+    notify.station_name = config.station.name;
+    station->notifier_ = std::make_unique<Notifier>(*station->db_, station->clock(), notify);
+    try {
+        station->help_desk_ = std::make_unique<HelpDesk>(*station);
+    } catch (const std::exception& e) {
+        return Error{station->db_->file().string() + ": cannot start the help desk: " + e.what()};
+    }
+    Notifier* notifier = station->notifier_.get();
+    HelpDesk* desk = station->help_desk_.get();
+    station->help_desk_->set_outbox_writer([notifier, desk](SQLite::Database& sql, const std::string& type,
+                                                            const HelpRequest& request, const std::string&) {
+        notifier->enqueue_locked(sql, type, request.escalation_level, desk->notification_text(type, request),
+                                 desk->to_json(request, false));
+    });
+    // Queued notifications are delivered once the transaction that queued them has committed.
+    station->events().subscribe([notifier](const Event& event) {
+        if (event.type.rfind("help.", 0) == 0) notifier->wake();
+    });
+    station->escalation_ = std::make_unique<Escalation>(*station->help_desk_, station->clock(), station->events());
 
     if (station->demo()) {
         if (station->staff_->seed_demo_account()) station->audit("system", "staff.seed_demo", kDemoUsername);
@@ -35,10 +72,15 @@ Result<std::unique_ptr<Station>> Station::open(StationOptions options) {
 void Station::audit(const std::string& actor, const std::string& action, const std::string& subject,
                     const nlohmann::json& detail) {
     auto lock = db_->lock();
-    SQLite::Statement insert(db_->sql(),
+    write_audit(db_->sql(), clock().now_ms(), actor, action, subject, detail);
+}
+
+void Station::write_audit(SQLite::Database& sql, int64_t at_ms, const std::string& actor, const std::string& action,
+                          const std::string& subject, const nlohmann::json& detail) {
+    SQLite::Statement insert(sql,
                              "INSERT INTO audit_log (at_ms, actor, action, subject, detail) "
                              "VALUES (?, ?, ?, ?, ?)");
-    insert.bind(1, clock().now_ms());
+    insert.bind(1, at_ms);
     insert.bind(2, actor);
     insert.bind(3, action);
     insert.bind(4, subject);

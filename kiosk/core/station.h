@@ -9,15 +9,20 @@
 #include "kiosk/core/config.h"
 #include "kiosk/core/database.h"
 #include "kiosk/core/events.h"
+#include "kiosk/core/notifier.h"
 #include "kiosk/core/staff.h"
 
 namespace station {
+
+class Escalation;
+class HelpDesk;
 
 struct StationOptions {
     StationConfig config;
     std::filesystem::path data_dir;       // already resolved; created when missing
     bool demo = false;                    // simulated devices, demo content, demo account
     std::shared_ptr<Clock> clock;         // null: the system clock
+    WebhookTransport webhook_transport;   // how the notifier POSTs; null: the outbox only fills
 };
 
 class Station {
@@ -34,10 +39,21 @@ public:
     Database& db() { return *db_; }
     EventBus& events() { return events_; }
     StaffDirectory& staff() { return *staff_; }
+    HelpDesk& help_desk() { return *help_desk_; }       // 一键通达 requests (kiosk/core/help_desk.h)
+    Escalation& escalation() { return *escalation_; }   // the ladder's worker
+    Notifier& notifier() { return *notifier_; }         // webhooks from the outbox
+
+    // Starts the workers (escalation ladder and retention, webhook delivery); stop_services() or
+    // the destructor stops them. Not started for --screenshot, so a render changes nothing.
+    void start_services();
+    void stop_services();
 
     // Appends to the audit trail: who (staff username, "resident", "system") did what to what.
     void audit(const std::string& actor, const std::string& action, const std::string& subject,
                const nlohmann::json& detail = nlohmann::json::object());
+    // The same row, written on a connection whose lock the caller holds (inside its transaction).
+    static void write_audit(SQLite::Database& sql, int64_t at_ms, const std::string& actor, const std::string& action,
+                            const std::string& subject, const nlohmann::json& detail);
 
 private:
     explicit Station(StationOptions options);
@@ -45,6 +61,9 @@ private:
     std::unique_ptr<Database> db_;
     EventBus events_;
     std::unique_ptr<StaffDirectory> staff_;
+    std::unique_ptr<Notifier> notifier_;       // before help_desk_: the desk writes to its outbox
+    std::unique_ptr<HelpDesk> help_desk_;
+    std::unique_ptr<Escalation> escalation_;   // last: stopped and destroyed first
 };
 
 }  // namespace station
