@@ -7,7 +7,8 @@
 //                              written, fsynced, renamed here, directory fsynced
 //   tmp/                       blobs and links being written; emptied by open()
 //   uploads/<sha256>.part      resumable uploads (kept across restarts until committed)
-//   pending/manifest.{json,sig} a pushed manifest whose blobs are still arriving
+//   pending.spkghead           a pushed package head (header + manifest + signature) whose blobs
+//                              are still arriving; written atomically
 //   versions/v<16 digits>/manifest.{json,sig}  a complete version (prepared in versions/.stage-*,
 //                              fsynced, renamed into place); its blobs are durable before it is
 //   current -> versions/v...   symlink; activation writes current.new and renames it over
