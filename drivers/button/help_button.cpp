@@ -69,6 +69,7 @@ int SerialHelpButton::feed(std::string_view bytes, const HelpPressed& on_press) 
 }
 
 Result<int> SerialHelpButton::poll(Millis timeout, const HelpPressed& on_press) {
+    if (!transport_) return make_error(ErrorCode::InvalidArgument, "button", "transport", "没有连接 no transport");
     char buffer[256];
     auto got = transport_->read_some(std::span(reinterpret_cast<uint8_t*>(buffer), sizeof buffer), timeout);
     if (!got) {

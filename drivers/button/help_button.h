@@ -40,7 +40,8 @@ struct HelpButtonOptions {
 
 class SerialHelpButton : public HealthSource {
 public:
-    // `clock` times the debounce; it must outlive the button.
+    // `clock` times the debounce; it must outlive the button. `transport` may be null when
+    // only feed() is used (bytes arriving some other way).
     SerialHelpButton(std::unique_ptr<Transport> transport, HelpButtonOptions options = {},
                      Clock& clock = SystemClock::instance());
     static Result<std::unique_ptr<SerialHelpButton>> open(const std::string& uri, HelpButtonOptions options = {},

@@ -36,8 +36,8 @@ std::vector<uint8_t> encode_frame(std::span<const uint8_t> body);
 uint8_t sam_xor(std::span<const uint8_t> bytes);
 
 // Decodes exactly one frame held in `frame` (no bytes before or after); returns its body.
-// Errors: Format (no preamble, bad LEN, trailing bytes), Timeout-free Format for a short
-// frame ("truncated"), Checksum for a wrong XOR.
+// Errors: Format for a missing preamble, an impossible LEN, a short frame ("half frame") or
+// trailing bytes; Checksum for a wrong XOR (value: found and expected).
 Result<std::vector<uint8_t>> decode_frame(std::span<const uint8_t> frame);
 
 // Streaming decoder for bytes from the wire. Feed any chunks; take bodies out with next().
