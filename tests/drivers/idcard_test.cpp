@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "common/sha256.h"
 #include "idcard/idcard.h"
 #include "sim/simulator.h"
 #include "temp_dir.h"
@@ -605,4 +606,14 @@ TEST_CASE("reconnect back-off doubles to its cap and resets") {
     CHECK(backoff.next() == 2000ms);
     backoff.reset();
     CHECK(backoff.next() == 250ms);
+}
+
+TEST_CASE("salted hash is SHA-256 of salt then number (FIPS 180-4 vectors)") {
+    CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+          "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    IdCard card;
+    card.id_number = "11010519491231002X";
+    CHECK(card.salted_id_hash("s1") == sha256_hex("s111010519491231002X"));
 }
