@@ -16,12 +16,12 @@ struct Tile {
 };
 
 constexpr Tile kTiles[] = {
-    {"notices", "tile.notices", "tile.notices_hint"},
-    {"activities", "tile.activities", "tile.activities_hint"},
-    {"guide", "tile.guide", "tile.guide_hint"},
-    {"lessons", "tile.lessons", "tile.lessons_hint"},
-    {"suggestions", "tile.suggestions", "tile.suggestions_hint"},
-    {"rating", "tile.rating", "tile.rating_hint"},
+    {"notices", tr_key("tile.notices"), tr_key("tile.notices_hint")},
+    {"activities", tr_key("tile.activities"), tr_key("tile.activities_hint")},
+    {"guide", tr_key("tile.guide"), tr_key("tile.guide_hint")},
+    {"lessons", tr_key("tile.lessons"), tr_key("tile.lessons_hint")},
+    {"suggestions", tr_key("tile.suggestions"), tr_key("tile.suggestions_hint")},
+    {"rating", tr_key("tile.rating"), tr_key("tile.rating_hint")},
 };
 
 class HomeScreen final : public Screen {
@@ -57,13 +57,19 @@ private:
     void draw_help_button(ScreenContext& ctx, const Rect& rect) {
         const Palette& c = ctx.theme.colors;
         ButtonLook look{c.help, c.help_pressed, c.help_text, c.help, 0, ctx.theme.mm(4)};
-        if (touch_button("##help", rect, look, ctx.nav.has("help"))) ctx.nav.go("help");
+        // One tap sends the call: no step before it. With a call already open, it shows that one.
+        if (touch_button("##help", rect, look)) {
+            ctx.help.call();
+            ctx.nav.go("help");
+        }
         ImVec2 center = rect.center();
         float label_height = ctx.fonts.help->FontSize;
         text_centered(ctx.fonts.help, ImVec2(center.x, center.y - label_height * 0.35f), c.help_text,
                       tr("home.help_button"));
-        text_centered(ctx.fonts.body, ImVec2(center.x, center.y + label_height * 0.75f), c.help_text,
-                      tr("home.help_hint"));
+        const auto& call = ctx.help.current();
+        std::string hint = call && call->open() ? fill(tr("home.open_call"), {{"ticket", call->ticket}})
+                                                : std::string(tr("home.help_hint"));
+        text_centered(ctx.fonts.body, ImVec2(center.x, center.y + label_height * 0.75f), c.help_text, hint);
     }
 
     void draw_tiles(ScreenContext& ctx, const Rect& area, int columns, float gap) {

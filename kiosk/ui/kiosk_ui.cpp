@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kiosk/core/catalogue.h"
+#include "kiosk/ui/widgets.h"
 
 namespace station::ui {
 
@@ -13,6 +14,7 @@ std::vector<std::string> ui_texts(const Station& station) {
     std::vector<std::string> texts;
     for (const auto& [key, text] : active_catalogue().all()) texts.push_back(text);
     texts.push_back(station.config().station.name);
+    for (const StaffMember& member : const_cast<Station&>(station).staff().list()) texts.push_back(member.display_name);
     return texts;
 }
 
@@ -25,13 +27,13 @@ double choose_dpi(double requested, int display) {
     return 96;
 }
 
-KioskUi::KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, double dpi)
+KioskUi::KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, double dpi, UiQueue& ui_queue)
     : station_(station), window_(window), renderer_(renderer), theme_(dpi), screens_(make_screens()),
-      navigator_(screen_names()) {}
+      navigator_(screen_names()), help_(std::make_unique<HelpSession>(station, ui_queue, worker_)) {}
 
 Result<std::unique_ptr<KioskUi>> KioskUi::create(Station& station, SDL_Window* window,
-                                                 SDL_Renderer* renderer, double dpi) {
-    std::unique_ptr<KioskUi> ui(new KioskUi(station, window, renderer, dpi));
+                                                 SDL_Renderer* renderer, double dpi, UiQueue& ui_queue) {
+    std::unique_ptr<KioskUi> ui(new KioskUi(station, window, renderer, dpi, ui_queue));
     IMGUI_CHECKVERSION();
     ui->imgui_ = ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
@@ -45,7 +47,9 @@ Result<std::unique_ptr<KioskUi>> KioskUi::create(Station& station, SDL_Window* w
 
     auto font_file = find_cjk_font();
     if (!font_file) return font_file.error();
-    auto fonts = build_fonts(*font_file, ui->theme_, ui_texts(station));
+    ui->font_file_ = *font_file;
+    ui->texts_ = ui_texts(station);
+    auto fonts = build_fonts(*font_file, ui->theme_, ui->texts_);
     if (!fonts) return fonts.error();
     ui->fonts_ = *fonts;
     AtlasSize atlas = atlas_size();
@@ -59,6 +63,8 @@ Result<std::unique_ptr<KioskUi>> KioskUi::create(Station& station, SDL_Window* w
 }
 
 KioskUi::~KioskUi() {
+    worker_.wait_idle();  // no task may outlive the session it reports to
+    help_.reset();
     if (backends_ready_) {
         ImGui_ImplSDLRenderer_Shutdown();
         ImGui_ImplSDL2_Shutdown();
@@ -69,7 +75,7 @@ KioskUi::~KioskUi() {
 ScreenContext KioskUi::context() {
     int w = 0, h = 0;
     SDL_GetWindowSize(window_, &w, &h);
-    return ScreenContext{station_, theme_, fonts_, navigator_, ImVec2(float(w), float(h))};
+    return ScreenContext{station_, theme_, fonts_, navigator_, *help_, ImVec2(float(w), float(h))};
 }
 
 bool KioskUi::process_event(const SDL_Event& event) {
@@ -124,9 +130,25 @@ void KioskUi::render_frame() {
     ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
     SDL_RenderPresent(renderer_);
     // The backend uploaded the atlas during the first frame; the CPU copies (alpha and RGBA)
-    // are no longer needed. A rebuild (new content glyphs) re-creates them.
+    // are no longer needed. A rebuild (new run-time glyphs) re-creates them.
     if (ImGui::GetIO().Fonts->TexPixelsAlpha8 || ImGui::GetIO().Fonts->TexPixelsRGBA32)
         ImGui::GetIO().Fonts->ClearTexData();
+    atlas_rebuilt_ = false;
+    if (std::string missing = take_missing_glyph_text(); !missing.empty()) add_glyphs(missing);
+}
+
+void KioskUi::add_glyphs(const std::string& text) {
+    texts_.push_back(text);
+    auto fonts = build_fonts(font_file_, theme_, texts_);
+    if (!fonts) {
+        spdlog::error("ui: cannot add glyphs to the atlas: {}", fonts.error().message);
+        texts_.pop_back();
+        return;
+    }
+    fonts_ = *fonts;
+    ImGui_ImplSDLRenderer_DestroyFontsTexture();  // re-created from the new atlas by the next frame
+    atlas_rebuilt_ = true;
+    spdlog::debug("ui: atlas rebuilt with {} glyphs for run-time text", fonts_.glyph_count);
 }
 
 int64_t KioskUi::ms_until_change() {

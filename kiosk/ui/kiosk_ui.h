@@ -7,8 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/core/events.h"
 #include "kiosk/core/station.h"
+#include "kiosk/core/worker.h"
 #include "kiosk/ui/fonts.h"
+#include "kiosk/ui/help_session.h"
 #include "kiosk/ui/screen.h"
 #include "kiosk/ui/theme.h"
 
@@ -18,30 +21,40 @@ namespace station::ui {
 
 class KioskUi {
 public:
-    // Creates the ImGui context and backends and builds the font atlas. The window and renderer
-    // stay owned by the caller and must outlive this object.
+    // Creates the ImGui context and backends and builds the font atlas. The window, renderer and
+    // queue stay owned by the caller and must outlive this object; the caller drains `ui_queue`
+    // on this thread.
     static Result<std::unique_ptr<KioskUi>> create(Station& station, SDL_Window* window,
-                                                   SDL_Renderer* renderer, double dpi);
+                                                   SDL_Renderer* renderer, double dpi, UiQueue& ui_queue);
     ~KioskUi();
 
     bool process_event(const SDL_Event& event);  // feeds ImGui; true when it may change the picture
     void render_frame();                         // one frame of the current screen; presents it
+    bool wants_frame() const { return atlas_rebuilt_; }  // the last frame lacked glyphs: draw again
     int64_t ms_until_change();                   // until the screen changes by itself; -1: never
     Navigator& navigator() { return navigator_; }
     const Theme& theme() const { return theme_; }
     const Fonts& fonts() const { return fonts_; }
+    HelpSession& help() { return *help_; }
+    Worker& worker() { return worker_; }
 
 private:
-    KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, double dpi);
+    KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, double dpi, UiQueue& ui_queue);
     ScreenContext context();
+    void add_glyphs(const std::string& text);  // rebuilds the atlas with `text`; UI thread
 
     Station& station_;
     SDL_Window* window_;
     SDL_Renderer* renderer_;
     Theme theme_;
     Fonts fonts_;
+    FontFile font_file_;
+    std::vector<std::string> texts_;       // every string in the atlas; grows with run-time text
+    bool atlas_rebuilt_ = false;
     std::vector<std::unique_ptr<Screen>> screens_;
     Navigator navigator_;
+    Worker worker_{"kiosk-ui-work"};       // the UI's disk and device work, off the UI thread
+    std::unique_ptr<HelpSession> help_;    // after worker_: its tasks reference the session
     ImGuiContext* imgui_ = nullptr;
     bool backends_ready_ = false;
 };

@@ -120,7 +120,7 @@ int run_kiosk_window(Station& station, UiQueue& ui_queue, const WindowOptions& o
     SDL_RendererInfo info{};
     SDL_GetRendererInfo(renderer.get(), &info);
 
-    auto ui = KioskUi::create(station, window.get(), renderer.get(), choose_dpi(options.dpi, display));
+    auto ui = KioskUi::create(station, window.get(), renderer.get(), choose_dpi(options.dpi, display), ui_queue);
     if (!ui) {
         spdlog::error("{}", ui.error().message);
         return 1;
@@ -166,6 +166,7 @@ int run_kiosk_window(Station& station, UiQueue& ui_queue, const WindowOptions& o
 
         kiosk.render_frame();
         --frames_due;
+        if (kiosk.wants_frame()) frames_due = std::max(frames_due, 1);
         spdlog::trace("frame {} rendered", ++frames_rendered);
         if (first_frame) {
             first_frame = false;

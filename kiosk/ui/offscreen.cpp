@@ -23,7 +23,7 @@ Result<std::unique_ptr<OffscreenKiosk>> OffscreenKiosk::create(Station& station,
     if (!kiosk->window_ || !kiosk->surface_) return Error{std::string("SDL: ") + SDL_GetError()};
     kiosk->renderer_ = SDL_CreateSoftwareRenderer(kiosk->surface_);
     if (!kiosk->renderer_) return Error{std::string("SDL software renderer: ") + SDL_GetError()};
-    auto ui = KioskUi::create(station, kiosk->window_, kiosk->renderer_, dpi);
+    auto ui = KioskUi::create(station, kiosk->window_, kiosk->renderer_, dpi, kiosk->ui_queue_);
     if (!ui) return ui.error();
     kiosk->ui_ = std::move(ui.value());
     return kiosk;
@@ -39,7 +39,15 @@ OffscreenKiosk::~OffscreenKiosk() {
 
 bool OffscreenKiosk::show(const std::string& screen) { return ui_->navigator().go(screen); }
 
-void OffscreenKiosk::render_frame() { ui_->render_frame(); }
+void OffscreenKiosk::render_frame() {
+    ui_queue_.drain();
+    ui_->render_frame();
+}
+
+void OffscreenKiosk::settle() {
+    ui_->worker().wait_idle();
+    ui_queue_.drain();
+}
 
 std::vector<uint8_t> OffscreenKiosk::pixels_rgba() {
     std::vector<uint8_t> pixels(size_t(width_) * size_t(height_) * 4);

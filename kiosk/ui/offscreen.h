@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/core/events.h"
 #include "kiosk/core/station.h"
 
 namespace station::ui {
@@ -21,7 +22,8 @@ public:
     ~OffscreenKiosk();
 
     bool show(const std::string& screen);            // false for unknown names
-    void render_frame();                             // draws the current screen
+    void render_frame();                             // runs queued UI work, then draws the screen
+    void settle();                                   // waits for the UI's worker, then runs its results
     std::vector<uint8_t> pixels_rgba();              // the last frame, row-major RGBA
     Result<Ok> save_png(const std::string& path);    // the last frame as PNG
     int width() const { return width_; }
@@ -31,6 +33,7 @@ public:
 private:
     OffscreenKiosk() = default;
     int width_ = 0, height_ = 0;
+    UiQueue ui_queue_;                               // drained on this thread by render_frame()
     bool sdl_ready_ = false;
     SDL_Window* window_ = nullptr;
     SDL_Surface* surface_ = nullptr;

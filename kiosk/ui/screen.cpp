@@ -5,10 +5,12 @@
 namespace station::ui {
 
 std::unique_ptr<Screen> make_home_screen();
+std::unique_ptr<Screen> make_help_screen();
 
 std::vector<std::unique_ptr<Screen>> make_screens() {
     std::vector<std::unique_ptr<Screen>> screens;
     screens.push_back(make_home_screen());
+    screens.push_back(make_help_screen());
     return screens;
 }
 

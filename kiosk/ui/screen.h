@@ -14,6 +14,7 @@
 
 #include "kiosk/core/station.h"
 #include "kiosk/ui/fonts.h"
+#include "kiosk/ui/help_session.h"
 #include "kiosk/ui/theme.h"
 
 namespace station::ui {
@@ -38,6 +39,7 @@ struct ScreenContext {
     const Theme& theme;
     const Fonts& fonts;
     Navigator& nav;
+    HelpSession& help;                                // this screen's 一键通达 call, if any
     ImVec2 size;                                      // window size in pixels
     bool portrait() const { return size.y > size.x; }
 };

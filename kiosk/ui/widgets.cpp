@@ -1,6 +1,7 @@
 #include "kiosk/ui/widgets.h"
 
 #include <ctime>
+#include <imgui_internal.h>
 
 #include "kiosk/core/catalogue.h"
 
@@ -23,7 +24,25 @@ ImVec2 text_size(ImFont* font, const std::string& text) {
     return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.f, text.c_str(), text.c_str() + text.size());
 }
 
+namespace {
+std::string missing_glyph_text;  // UI thread only
+}
+
+std::string take_missing_glyph_text() {
+    std::string text;
+    text.swap(missing_glyph_text);
+    return text;
+}
+
 void text_at(ImFont* font, ImVec2 top_left, Rgb color, const std::string& text) {
+    const char* p = text.c_str();
+    const char* end = p + text.size();
+    while (p < end) {
+        unsigned int c = 0;
+        const char* start = p;
+        p += ImTextCharFromUtf8(&c, p, end);
+        if (c >= 0x80 && !font->FindGlyphNoFallback(ImWchar(c))) missing_glyph_text.append(start, p);
+    }
     ImGui::GetWindowDrawList()->AddText(font, font->FontSize, top_left, color.u32(), text.c_str(),
                                         text.c_str() + text.size());
 }
@@ -75,6 +94,35 @@ float draw_header(ScreenContext& ctx) {
     if (date_x > pad * 2 + text_size(title, name).x)
         text_at(body, ImVec2(date_x, (height - body->FontSize) / 2), theme.colors.header_text, date);
     return height;
+}
+
+float nav_bar_height(const ScreenContext& ctx) {
+    return std::max(ctx.theme.mm(Theme::kMinTargetMm + 6), ctx.fonts.title->FontSize * 2.f);
+}
+
+float draw_nav_bar(ScreenContext& ctx) {
+    const Theme& theme = ctx.theme;
+    float height = nav_bar_height(ctx);
+    float pad = theme.mm(3);
+    Rect home{ImVec2(pad, ctx.size.y - height + pad), ImVec2(pad + std::max(theme.mm(60), ctx.size.x * 0.22f),
+                                                             ctx.size.y - pad)};
+    const Palette& c = theme.colors;
+    ButtonLook look{c.tile, c.tile_pressed, c.text, c.tile_border, std::max(2.f, theme.mm(0.6)), theme.mm(3)};
+    if (touch_button("##nav_home", home, look)) {
+        ctx.help.dismiss();
+        ctx.nav.home();
+    }
+    text_centered(ctx.fonts.title, home.center(), c.text, tr("nav.home"));
+    return height;
+}
+
+std::string fill(std::string text, std::initializer_list<std::pair<const char*, std::string>> values) {
+    for (const auto& [name, value] : values) {
+        std::string field = std::string("{") + name + "}";
+        for (size_t at = text.find(field); at != std::string::npos; at = text.find(field, at + value.size()))
+            text.replace(at, field.size(), value);
+    }
+    return text;
 }
 
 int64_t header_ms_until_change(const ScreenContext& ctx) {

@@ -9,21 +9,25 @@
 
 namespace {
 
-// Every string literal in the kiosk's code that looks like a catalogue key: it starts with one of
-// the catalogue's top-level sections followed by a dot ("home.help_button", "tile.notices").
+// Every catalogue key in the kiosk's code: a literal inside tr("..."), tr_key("..."), fill("...")
+// or .get("..."), and any literal "section.a.b" with two dots or more. (Event types such as
+// "help.called" have one dot and sit outside those calls.)
 std::set<std::string> keys_used_in_source(const station::Catalogue& catalogue) {
     std::set<std::string> sections;
     for (const auto& [key, _] : catalogue.all()) sections.insert(key.substr(0, key.find('.')));
     std::set<std::string> used;
-    static const std::regex literal(R"re("([a-z_]+)\.([a-z0-9_.]+)")re");
+    static const std::regex literal(
+        R"re((?:\btr|\btr_key|\bfill|\.get)\(\s*"([a-z_]+)\.([a-z0-9_.]+)"|"([a-z_]+)\.([a-z0-9_]+\.[a-z0-9_.]+)")re");
     for (const char* folder : {"kiosk/core", "kiosk/ui", "kiosk/api"}) {
         auto root = std::filesystem::path(STATION_SOURCE_DIR) / folder;
         if (!std::filesystem::exists(root)) continue;
         for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
             if (entry.path().extension() != ".cpp" && entry.path().extension() != ".h") continue;
             std::string text = station::test::read_file(entry.path());
-            for (auto it = std::sregex_iterator(text.begin(), text.end(), literal); it != std::sregex_iterator(); ++it)
-                if (sections.count((*it)[1].str())) used.insert((*it)[1].str() + "." + (*it)[2].str());
+            for (auto it = std::sregex_iterator(text.begin(), text.end(), literal); it != std::sregex_iterator(); ++it) {
+                int first = (*it)[1].matched ? 1 : 3;
+                if (sections.count((*it)[first].str())) used.insert((*it)[first].str() + "." + (*it)[first + 1].str());
+            }
         }
     }
     return used;

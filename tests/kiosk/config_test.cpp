@@ -90,3 +90,13 @@ TEST_CASE("a config file on disk loads") {
     REQUIRE(config.ok());
     CHECK(config->station.id == "test-1");
 }
+
+TEST_CASE("the example config in kiosk/ parses and shows the defaults") {
+    auto config = station::load_config(std::string(STATION_SOURCE_DIR) + "/kiosk/station.example.toml");
+    REQUIRE_MESSAGE(config.ok(), config.error().message);
+    station::StationConfig defaults;
+    CHECK(config->station.name == defaults.station.name);
+    CHECK(config->api.listen == defaults.api.listen);
+    CHECK(config->display.renderer == defaults.display.renderer);
+    CHECK(config->ui.idle_timeout_s == defaults.ui.idle_timeout_s);
+}
