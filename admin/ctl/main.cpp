@@ -9,6 +9,7 @@
 #include "admin/client/api_client.h"
 #include "admin/ctl/content_commands.h"
 #include "admin/ctl/keys_commands.h"
+#include "admin/ctl/requests_commands.h"
 
 namespace {
 
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
 
     station::ctl::ContentCommands content_commands(app);
     station::ctl::KeysCommands keys_commands(app);
+    station::ctl::RequestsCommands requests_commands(app);
 
     try {
         app.parse(argc, argv);
@@ -67,5 +69,6 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (status->parsed()) return status_command(server, json);
+    if (requests_commands.parsed()) return requests_commands.run(server);
     return 2;
 }
