@@ -16,8 +16,6 @@
 // called from any thread (state is behind one mutex per simulator). Destroying a simulator
 // stops its thread and closes the endpoint.
 #pragma once
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -49,7 +47,8 @@ enum class SimFault {
     Offline,        // printer: offline bit set
     CutterError,    // printer: cutter error (auto-recoverable error bit)
 };
-const char* sim_fault_name(SimFault fault);
+const char* sim_fault_name(SimFault fault);                     // "paper_out", ...
+std::optional<SimFault> sim_fault_from_name(std::string_view name);  // inverse; nullopt if unknown
 
 enum class SimEndpoint { Pty, Tcp };
 

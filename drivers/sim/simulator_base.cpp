@@ -37,6 +37,12 @@ const char* sim_fault_name(SimFault fault) {
     return "none";
 }
 
+std::optional<SimFault> sim_fault_from_name(std::string_view name) {
+    for (int i = 0; i <= int(SimFault::CutterError); ++i)
+        if (name == sim_fault_name(SimFault(i))) return SimFault(i);
+    return std::nullopt;
+}
+
 SimulatorBase::SimulatorBase(SimEndpoint endpoint, std::string link_path)
     : endpoint_(endpoint), link_path_(std::move(link_path)) {}
 

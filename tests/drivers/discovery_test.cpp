@@ -55,3 +55,11 @@ TEST_CASE("demo devices serve the real drivers at stable paths") {
     demo->qr->emit_scan("DEMO");
     CHECK(*(*scanner)->next_scan(1000ms) == "DEMO");
 }
+
+TEST_CASE("simulator fault names round-trip") {
+    for (int i = 0; i <= int(sim::SimFault::CutterError); ++i) {
+        auto fault = sim::SimFault(i);
+        CHECK(sim::sim_fault_from_name(sim::sim_fault_name(fault)) == fault);
+    }
+    CHECK_FALSE(sim::sim_fault_from_name("on_fire").has_value());
+}
