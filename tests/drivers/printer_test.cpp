@@ -424,3 +424,16 @@ TEST_CASE("paper running out during the job is reported by the status after it")
     CHECK_FALSE(outcome->confirmed());
     CHECK(printer->health() == DeviceHealth{HealthState::Offline, "缺纸 paper out"});
 }
+
+TEST_CASE("a USB printer device file (lp stand-in) prints and answers status") {
+    auto sim = sim::PrinterSimulator::create();
+    REQUIRE(sim.ok());
+    auto printer = EscPosPrinter::open("file://" + (*sim)->uri(), fast_options());
+    REQUIRE_MESSAGE(printer.ok(), printer.error().describe());
+    auto job = help_ticket_job({"服务站", "C003", "10:00", "证明开具", "C003"}, (*printer)->options());
+    REQUIRE(job.ok());
+    REQUIRE((*printer)->print(*job).ok());
+    auto record = wait_for_cuts(**sim, 1);
+    CHECK(has_line(record, "C003"));
+    CHECK(record.qr_codes == std::vector<std::string>{"C003"});
+}

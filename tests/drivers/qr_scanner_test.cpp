@@ -7,6 +7,7 @@
 #include "printer/printer.h"
 #include "qr/qr_scanner.h"
 #include "sim/simulator.h"
+#include "temp_dir.h"
 
 using namespace station::drivers;
 using namespace std::chrono_literals;
@@ -255,4 +256,21 @@ TEST_CASE("V4L2 camera absent is reported as not available") {
     CHECK(cam.error().message.find("camera not available") != std::string::npos);
     auto not_camera = V4l2Camera::open("/dev/null");
     REQUIRE_FALSE(not_camera.ok());
+}
+
+TEST_CASE("serial scanner reopens at the same path after the scanner is replugged") {
+    station::test::TempDir dir;
+    std::string link = (dir / "qr").string();
+    auto sim = sim::QrScannerSimulator::create(link);
+    REQUIRE(sim.ok());
+    auto scanner = SerialQrScanner::open(link);
+    REQUIRE(scanner.ok());
+    (*sim)->unplug();
+    CHECK((*scanner)->next_scan(200ms).error().code == ErrorCode::Unplugged);
+    CHECK_FALSE(SerialQrScanner::open(link).ok());
+    REQUIRE((*sim)->replug().ok());
+    auto again = SerialQrScanner::open(link);
+    REQUIRE(again.ok());
+    (*sim)->emit_scan("AFTER-REPLUG");
+    CHECK(*(*again)->next_scan(1000ms) == "AFTER-REPLUG");
 }
