@@ -1,6 +1,7 @@
 #include "content/store.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -145,6 +146,25 @@ private:
 
 std::atomic<unsigned> temp_counter{0};
 
+// Temporary names are "<stem>.<pid>.<n>" (tmp/) or ".stage-v<version>-<pid>" (versions/).
+bool writer_alive(const std::string& name) {
+    std::string pid_text;
+    if (name.rfind(".stage-", 0) == 0) {
+        pid_text = name.substr(name.rfind('-') + 1);
+    } else {
+        auto last = name.rfind('.');
+        if (last == std::string::npos || last == 0) return false;
+        auto before = name.rfind('.', last - 1);
+        if (before == std::string::npos) return false;
+        pid_text = name.substr(before + 1, last - before - 1);
+    }
+    if (pid_text.empty() || pid_text.size() > 9 ||
+        !std::all_of(pid_text.begin(), pid_text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return false;
+    pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    return pid != ::getpid() && ::kill(pid, 0) == 0;
+}
+
 fs::path temp_name(const fs::path& root, const std::string& stem) {
     return root / "tmp" / (stem + "." + std::to_string(::getpid()) + "." + std::to_string(temp_counter++));
 }
@@ -268,10 +288,14 @@ Result<ContentStore> ContentStore::open(const fs::path& root, const StoreOptions
     }
     ContentStore store(fs::absolute(root), options);
     StoreLock lock(store.root_);
-    // Crash leftovers: none of these is ever visible as content.
-    for (const auto& entry : fs::directory_iterator(root / "tmp", ec)) fs::remove_all(entry.path(), ec);
-    for (const auto& entry : fs::directory_iterator(root / "versions", ec))
-        if (entry.path().filename().string().rfind(".stage-", 0) == 0) fs::remove_all(entry.path(), ec);
+    // Crash leftovers: none of these is ever visible as content. Names carry the writer's pid;
+    // a live writer (another process using the store now) keeps its files.
+    for (const auto& entry : fs::directory_iterator(root / "tmp", ec))
+        if (!writer_alive(entry.path().filename().string())) fs::remove_all(entry.path(), ec);
+    for (const auto& entry : fs::directory_iterator(root / "versions", ec)) {
+        auto name = entry.path().filename().string();
+        if (name.rfind(".stage-", 0) == 0 && !writer_alive(name)) fs::remove_all(entry.path(), ec);
+    }
     fs::remove(root / "current.new", ec);
     fs::path pending_new = root / kPendingFile;
     pending_new += ".new";

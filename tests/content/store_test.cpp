@@ -237,13 +237,15 @@ TEST_CASE("open() clears crash leftovers and the integrity check finds damage") 
         REQUIRE(store);
         REQUIRE(store->import_package(ed.package(1, {{"a.png", "AAAA"}}), ed.trusted));
     }
-    write_all(root / "store" / "tmp" / "half-a-blob", "xx");
-    std::filesystem::create_directory(root / "store" / "versions" / ".stage-v0000000000000002-1");
+    write_all(root / "store" / "tmp" / "half-a-blob.99999999.0", "xx");     // its writer died
+    write_all(root / "store" / "tmp" / ("busy." + std::to_string(::getppid()) + ".0"), "x");  // a live writer
+    std::filesystem::create_directory(root / "store" / "versions" / ".stage-v0000000000000002-99999999");
     std::filesystem::create_symlink("versions/v0000000000000002", root / "store" / "current.new");
     auto store = ContentStore::open(root / "store");
     REQUIRE(store);
-    CHECK(std::filesystem::is_empty(root / "store" / "tmp"));
-    CHECK(!std::filesystem::exists(root / "store" / "versions" / ".stage-v0000000000000002-1"));
+    CHECK(!std::filesystem::exists(root / "store" / "tmp" / "half-a-blob.99999999.0"));
+    CHECK(std::filesystem::exists(root / "store" / "tmp" / ("busy." + std::to_string(::getppid()) + ".0")));
+    CHECK(!std::filesystem::exists(root / "store" / "versions" / ".stage-v0000000000000002-99999999"));
     CHECK(!std::filesystem::is_symlink(root / "store" / "current.new"));
     CHECK(store->check_integrity());
 
