@@ -535,10 +535,14 @@ Result<std::vector<BlobRef>> ContentStore::begin_push(const SignedManifest& sm, 
     return missing_blobs(sm.manifest);
 }
 
-Result<BlobUpload> ContentStore::begin_upload(const BlobRef& blob) {
+Result<SignedManifest> ContentStore::pending() const {
     auto head = read_whole(root_ / kPendingFile, kMaxManifestBytes + 1024);
     if (!head) return fail("no push in progress; send the manifest first");
-    auto pending = parse_stored_head(*head, kPendingFile);
+    return parse_stored_head(*head, kPendingFile);
+}
+
+Result<BlobUpload> ContentStore::begin_upload(const BlobRef& blob) {
+    auto pending = this->pending();
     if (!pending) return pending.error();
     auto listed = std::find(pending->manifest.blobs.begin(), pending->manifest.blobs.end(), blob);
     if (listed == pending->manifest.blobs.end())

@@ -119,6 +119,8 @@ public:
     Result<std::vector<BlobRef>> begin_push(const SignedManifest& manifest, bool allow_rollback = false);
     // Opens (or resumes) the upload of one blob of the pending manifest.
     Result<BlobUpload> begin_upload(const BlobRef& blob);
+    // The pending push's manifest (as verified on arrival); error when no push is in progress.
+    Result<SignedManifest> pending() const;
     // Prepares the pending version (all blobs present) and activates it; clears pending.
     Result<VersionInfo> finish_push(bool activate = true);
 
