@@ -4,9 +4,14 @@
 
 #include <cstdio>
 #include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "admin/client/api_client.h"
 
 #include "content/authoring.h"
 #include "content/package.h"
+#include "content/push.h"
 #include "content/schedule.h"
 #include "content/store.h"
 
@@ -102,12 +107,28 @@ ContentCommands::ContentCommands(CLI::App& app) {
     import_->add_option("--trust", trust_, "Trusted public key file (repeatable)")->required();
     import_->add_flag("--rollback", allow_rollback_, "Accept a version older than the active one");
 
-    status_ = content_->add_subcommand("status", "Versions in a local content store");
-    status_->add_option("--store", store_, "Store folder")->required();
-    status_->add_flag("--json", json_, "Print JSON");
+    push_ = content_->add_subcommand("push", "Send a package to kiosks (only what each lacks) and switch them to it");
+    push_->add_option("FILE", file_, "Package (.spkg)")->required();
+    push_->add_option("--to", to_, "Kiosk API addresses, comma-separated (http://HOST:PORT)")
+        ->required()
+        ->delimiter(',');
+    push_->add_option("--user", user_, "Staff user with the editor role")->required();
+    push_->add_option("--pin", pin_, "That user's PIN")->required();
+    push_->add_flag("--rollback", allow_rollback_, "Accept a version older than the active one");
+    push_->add_flag("--json", json_, "Print {\"version\", \"blobs_sent\", \"bytes_sent\"} (a list for several kiosks)");
 
-    rollback_ = content_->add_subcommand("rollback", "Activate the previous version in a local content store");
-    rollback_->add_option("--store", store_, "Store folder")->required();
+    for (auto** sub : {&status_, &rollback_}) {
+        bool is_status = sub == &status_;
+        *sub = content_->add_subcommand(is_status ? "status" : "rollback",
+                                        is_status ? "Content versions on a kiosk or in a local store"
+                                                  : "Switch a kiosk or a local store back to the previous version");
+        auto* store = (*sub)->add_option("--store", store_, "Local store folder (the kiosk's var/content)");
+        auto* to = (*sub)->add_option("--to", to_, "Kiosk API address (http://HOST:PORT)")->delimiter(',');
+        store->excludes(to);
+        (*sub)->add_option("--user", user_, "Staff user (with --to)");
+        (*sub)->add_option("--pin", pin_, "That user's PIN (with --to)");
+        (*sub)->add_flag("--json", json_, "Print JSON");
+    }
 }
 
 bool ContentCommands::parsed() const { return content_->parsed(); }
@@ -118,6 +139,7 @@ int ContentCommands::run() {
     if (verify_->parsed()) return verify();
     if (schedule_->parsed()) return schedule();
     if (import_->parsed()) return import_package();
+    if (push_->parsed()) return push();
     if (status_->parsed()) return status();
     if (rollback_->parsed()) return rollback();
     return 2;
@@ -262,7 +284,115 @@ int ContentCommands::import_package() {
     return 0;
 }
 
+namespace {
+
+// Logs in to one kiosk; the token or an error naming the kiosk.
+sc::Result<std::string> login(const std::string& url, const std::string& user, const std::string& pin) {
+    station::admin::ApiClient client(url);
+    auto reply = client.post("/api/v1/login", {{"user", user}, {"pin", pin}});
+    if (!reply.ok()) return sc::fail(url, ": login: ", reply.error.empty() ? "HTTP " + std::to_string(reply.status) : reply.error);
+    if (!reply.body.is_object() || !reply.body.contains("token") || !reply.body["token"].is_string())
+        return sc::fail(url, ": login: no token in the reply");
+    return reply.body["token"].get<std::string>();
+}
+
+}  // namespace
+
+int ContentCommands::push() {
+    for (const auto& url : to_)
+        if (auto problem = station::admin::ApiClient::url_problem(url)) {
+            std::fprintf(stderr, "stationctl: content push: --to %s: %s\n", url.c_str(), problem->c_str());
+            return 2;
+        }
+    struct Kiosk {
+        std::string url;
+        sc::Result<sc::PushOutcome> outcome = sc::Error{"not started"};
+        std::uint64_t sent = 0, total = 0;
+    };
+    std::vector<Kiosk> kiosks;
+    for (const auto& url : to_) kiosks.push_back({url});
+    std::mutex progress_mutex;  // guards every Kiosk's sent/total and the bar
+    ProgressBar bar(::isatty(2) && !json_);
+    std::vector<std::thread> workers;
+    for (auto& kiosk : kiosks)
+        workers.emplace_back([&, k = &kiosk] {
+            auto token = login(k->url, user_, pin_);
+            if (!token) {
+                k->outcome = token.error();
+                return;
+            }
+            sc::PushOptions options;
+            options.token = *token;
+            options.allow_rollback = allow_rollback_;
+            options.progress = [&](std::uint64_t sent, std::uint64_t total) {
+                std::lock_guard lock(progress_mutex);
+                k->sent = sent;
+                k->total = total;
+                std::uint64_t all_sent = 0, all_total = 0;
+                for (const auto& other : kiosks) {
+                    all_sent += other.sent;
+                    all_total += other.total;
+                }
+                // ProgressBar shows done/2 and total/2 (it was made for pack's two passes).
+                bar.update(all_sent * 2, all_total * 2, std::to_string(kiosks.size()) + " kiosk(s)");
+            };
+            k->outcome = sc::push_package(file_, k->url, options);
+        });
+    for (auto& w : workers) w.join();
+    int failures = 0;
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& k : kiosks) {
+        if (!k.outcome) {
+            ++failures;
+            std::fprintf(stderr, "stationctl: content push: %s\n", k.outcome.error().message.c_str());
+            list.push_back({{"kiosk", k.url}, {"error", k.outcome.error().message}});
+            continue;
+        }
+        auto j = k.outcome->to_json();
+        j["kiosk"] = k.url;
+        list.push_back(j);
+        if (!json_)
+            std::cout << k.url << ": version " << k.outcome->version << " active; sent " << k.outcome->blobs_sent
+                      << " blobs, " << k.outcome->bytes_sent << " bytes\n";
+    }
+    if (json_) {
+        if (list.size() == 1 && !list[0].contains("error")) list[0].erase("kiosk");
+        std::cout << (list.size() == 1 ? list[0] : list).dump() << "\n";
+    }
+    return failures ? 1 : 0;
+}
+
+// status / rollback against a kiosk's API.
+int ContentCommands::remote(const char* command) {
+    if (to_.size() != 1) {
+        std::fprintf(stderr, "stationctl: content %s: give one kiosk with --to, or --store DIR\n", command);
+        return 2;
+    }
+    if (auto problem = station::admin::ApiClient::url_problem(to_[0])) {
+        std::fprintf(stderr, "stationctl: content %s: --to: %s\n", command, problem->c_str());
+        return 2;
+    }
+    auto token = login(to_[0], user_, pin_);
+    if (!token) return report(command, token.error());
+    station::admin::ApiClient client(to_[0]);
+    client.set_token(*token);
+    bool is_status = std::string(command) == "status";
+    auto reply = is_status ? client.get("/api/v1/content") : client.post("/api/v1/content/rollback", nlohmann::json::object());
+    if (!reply.ok()) return report(command, sc::fail(to_[0], ": ", reply.error.empty() ? "HTTP " + std::to_string(reply.status) : reply.error));
+    if (json_ || is_status) {
+        std::cout << reply.body.dump(json_ ? -1 : 2) << "\n";
+    } else {
+        std::cout << "active: version " << reply.body.value("/active/version"_json_pointer, 0) << " (rolled back)\n";
+    }
+    return 0;
+}
+
 int ContentCommands::status() {
+    if (!to_.empty()) return remote("status");
+    if (store_.empty()) {
+        std::fprintf(stderr, "stationctl: content status: give --to URL or --store DIR\n");
+        return 2;
+    }
     auto store = sc::ContentStore::open(store_);
     if (!store) return report("status", store.error());
     auto st = store->status();
@@ -280,6 +410,11 @@ int ContentCommands::status() {
 }
 
 int ContentCommands::rollback() {
+    if (!to_.empty()) return remote("rollback");
+    if (store_.empty()) {
+        std::fprintf(stderr, "stationctl: content rollback: give --to URL or --store DIR\n");
+        return 2;
+    }
     auto store = sc::ContentStore::open(store_);
     if (!store) return report("rollback", store.error());
     auto info = store->rollback();

@@ -3,9 +3,10 @@
 //   content pack DIR --key KEY -o FILE        probe, hash, sign → FILE.spkg
 //   content verify FILE --trust PUB...        every check a kiosk makes; exit 1 on any fault
 //   content schedule DIR|FILE --at TIME       what plays in each zone at TIME
+//   content push FILE --to URL[,URL...] --user U --pin P [--json]   to kiosks, only missing blobs
+//   content status  (--to URL --user U --pin P | --store DIR)       versions on a kiosk / in a store
+//   content rollback (--to URL --user U --pin P | --store DIR)      back to the previous version
 //   content import FILE --store DIR --trust PUB   import into a local store (USB, technicians)
-//   content status --store DIR                versions in a local store
-//   content rollback --store DIR              back to the previous version in a local store
 #pragma once
 #include <CLI/CLI.hpp>
 
@@ -26,6 +27,8 @@ private:
     int verify();
     int schedule();
     int import_package();
+    int push();
+    int remote(const char* command);
     int status();
     int rollback();
 
@@ -37,12 +40,16 @@ private:
     CLI::App* import_ = nullptr;
     CLI::App* status_ = nullptr;
     CLI::App* rollback_ = nullptr;
+    CLI::App* push_ = nullptr;
     std::string dir_;                          // content folder (init, pack)
     std::string file_;                         // package (verify, import) or folder (schedule)
     std::string key_;                          // --key
     std::string output_;                       // -o
     std::vector<std::string> trust_;           // --trust
     std::string store_;                        // --store
+    std::vector<std::string> to_;              // --to kiosk URLs
+    std::string user_;                         // --user
+    std::string pin_;                          // --pin
     std::string at_;                           // --at
     long long version_ = 0;                    // --version (0 = content.toml's)
     bool allow_rollback_ = false;              // import --rollback

@@ -8,6 +8,7 @@
 
 #include "content/push.h"
 #include "content_fixture.h"
+#include "process.h"
 #include "temp_dir.h"
 
 using namespace station::content;
@@ -206,4 +207,52 @@ TEST_CASE("push: two kiosks in parallel both switch") {
     REQUIRE(b);
     CHECK(one.store().active_version() == 4);
     CHECK(two.store().active_version() == 4);
+}
+
+TEST_CASE("stationctl content push to two kiosks, a delta, status and rollback over the API") {
+    using station::test::bin_path;
+    using station::test::run_process;
+    TempDir dir;
+    auto keys = generate_key_pair("editor");
+    TrustedKeys trusted{{keys.public_key}};
+    Kiosk one(dir / "k1", trusted), two(dir / "k2", trusted);
+    std::map<std::string, std::string> files = {{"a.png", pattern_bytes(200000, 1)}, {"b.png", pattern_bytes(50000, 2)}};
+    write_folder(dir / "c1", 1, files);
+    pack_unprobed(dir / "c1", keys.secret, dir / "v1.spkg");
+    files["b.png"] = pattern_bytes(50000, 3);
+    write_folder(dir / "c2", 2, files);
+    pack_unprobed(dir / "c2", keys.secret, dir / "v2.spkg");
+    const std::string both = one.url() + "," + two.url();
+    auto ctl = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), bin_path("stationctl"));
+        return run_process(args);
+    };
+
+    auto first = ctl({"content", "push", (dir / "v1.spkg").string(), "--to", both, "--user", "editor", "--pin", "2468",
+                      "--json"});
+    REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+    auto list = nlohmann::json::parse(first.out);
+    REQUIRE(list.size() == 2);
+    CHECK(list[0]["bytes_sent"] == 250000);
+    CHECK(list[1]["version"] == 1);
+
+    auto delta = ctl({"content", "push", (dir / "v2.spkg").string(), "--to", one.url(), "--user", "editor", "--pin",
+                      "2468", "--json"});
+    REQUIRE_MESSAGE(delta.exit_code == 0, delta.err);
+    CHECK(nlohmann::json::parse(delta.out) == nlohmann::json{{"version", 2}, {"blobs_sent", 1}, {"bytes_sent", 50000}});
+
+    auto status = ctl({"content", "status", "--to", one.url(), "--user", "editor", "--pin", "2468", "--json"});
+    REQUIRE_MESSAGE(status.exit_code == 0, status.err);
+    CHECK(nlohmann::json::parse(status.out)["previous"]["version"] == 1);
+    auto back = ctl({"content", "rollback", "--to", one.url(), "--user", "editor", "--pin", "2468"});
+    CHECK_MESSAGE(back.exit_code == 0, back.err);
+    CHECK(back.out.find("version 1") != std::string::npos);
+    CHECK(one.store().active_version() == 1);
+
+    auto wrong_pin = ctl({"content", "push", (dir / "v2.spkg").string(), "--to", both, "--user", "editor", "--pin",
+                          "0000"});
+    CHECK(wrong_pin.exit_code == 1);
+    CHECK(wrong_pin.err.find("login") != std::string::npos);
+    CHECK(ctl({"content", "push", (dir / "v2.spkg").string(), "--to", "kiosk-7", "--user", "u", "--pin", "p"})
+              .exit_code == 2);
 }
