@@ -76,7 +76,7 @@ void print_version(const char* label, const std::optional<sc::VersionInfo>& v) {
 }  // namespace
 
 ContentCommands::ContentCommands(CLI::App& app) {
-    content_ = app.add_subcommand("content", "Content packages: init, pack, verify, schedule; local store");
+    content_ = app.add_subcommand("content", "Content packages: init, pack, verify, schedule, push; status and rollback");
     content_->require_subcommand(1);
 
     init_ = content_->add_subcommand("init", "Create a starter content folder (content.toml and media) to edit");
