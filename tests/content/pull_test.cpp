@@ -3,12 +3,16 @@
 #include <doctest/doctest.h>
 
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <thread>
 
 #include "content/pull.h"
 #include "content/store.h"
 #include "content_fixture.h"
+#include "process.h"
 #include "temp_dir.h"
 
 using namespace station::content;
@@ -136,5 +140,76 @@ TEST_CASE("pull: tampered packages, strangers and origins without Range change n
     REQUIRE(!missing);
     CHECK(missing.error().message.find("HTTP 404") != std::string::npos);
     CHECK(store->active_version() == 1);
+    CHECK(store->check_integrity());
+}
+
+namespace {
+
+int free_loopback_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t size = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &size);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+}  // namespace
+
+TEST_CASE("pull from a real nginx on loopback (skipped without nginx)") {
+    if (std::system("test -x /usr/sbin/nginx") != 0) {
+        MESSAGE("nginx not installed: skipped");
+        return;
+    }
+    Channel ch;
+    std::map<std::string, std::string> files = {{"a.png", pattern_bytes(400000, 1)}, {"b.png", pattern_bytes(100000, 2)}};
+    ch.publish(1, files);
+    auto prefix = ch.dir / "nginx";
+    std::filesystem::create_directories(prefix / "logs");
+    int port = free_loopback_port();
+    std::string conf = "daemon off;\nmaster_process off;\nworker_processes 1;\npid " + (prefix / "nginx.pid").string() +
+                       ";\nerror_log " + (prefix / "logs/error.log").string() +
+                       ";\nevents { worker_connections 64; }\nhttp {\n  access_log off;\n"
+                       "  client_body_temp_path " + (prefix / "body").string() + ";\n"
+                       "  proxy_temp_path " + (prefix / "proxy").string() + ";\n"
+                       "  fastcgi_temp_path " + (prefix / "fastcgi").string() + ";\n"
+                       "  uwsgi_temp_path " + (prefix / "uwsgi").string() + ";\n"
+                       "  scgi_temp_path " + (prefix / "scgi").string() + ";\n"
+                       "  server {\n    listen 127.0.0.1:" + std::to_string(port) + ";\n    root " +
+                       (ch.dir / "www").string() + ";\n  }\n}\n";
+    write_all(prefix / "nginx.conf", conf);
+    station::test::ChildProcess nginx({"/usr/sbin/nginx", "-p", prefix.string(), "-e", (prefix / "logs/error.log").string(),
+                                       "-c", (prefix / "nginx.conf").string()});
+    const std::string origin = "http://127.0.0.1:" + std::to_string(port);
+    httplib::Client probe(origin);
+    bool up = false;
+    for (int i = 0; i < 200 && !up; ++i) {
+        up = static_cast<bool>(probe.Get("/ch/district-7.json"));
+        if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    if (!up) nginx.wait_for_stderr("\n", std::chrono::milliseconds(500));
+    REQUIRE_MESSAGE(up, (read_all(prefix / "logs/error.log") + nginx.err_so_far()));
+
+    TempDir root;
+    auto store = ContentStore::open(root / "store");
+    REQUIRE(store);
+    auto first = PullClient({origin, "/ch/district-7.json"}, ch.trusted).poll(*store);
+    REQUIRE_MESSAGE(first, (first ? "" : first.error().message));
+    CHECK(first->updated);
+    CHECK(first->bytes_fetched == 500000);
+
+    files["a.png"] = pattern_bytes(400000, 9);
+    ch.publish(2, files);
+    auto part = PullClient({origin, "/ch/district-7.json", 10000, 150000}, ch.trusted).poll(*store);
+    REQUIRE_MESSAGE(part, (part ? "" : part.error().message));
+    CHECK(!part->complete);
+    auto rest = PullClient({origin, "/ch/district-7.json"}, ch.trusted).poll(*store);
+    REQUIRE_MESSAGE(rest, (rest ? "" : rest.error().message));
+    CHECK(rest->updated);
+    CHECK(part->bytes_fetched + rest->bytes_fetched == 400000);  // one changed blob, resumed by Range
+    CHECK(read_all(store->active()->media_path("media/a.png")) == files["a.png"]);
     CHECK(store->check_integrity());
 }
