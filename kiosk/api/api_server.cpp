@@ -93,6 +93,9 @@ ApiServer::ApiServer(Station& station)
     // Idle keep-alive connections delay stop() by up to this; short, and long enough for a burst.
     server_->set_keep_alive_timeout(2);
     server_->set_keep_alive_max_count(1000);
+    // Responses go out as header and body writes: without TCP_NODELAY, Nagle holds the body
+    // until the client's delayed ACK (40 ms on Linux), capping a connection at 25 calls/s.
+    server_->set_tcp_nodelay(true);
     add_routes();
     add_help_routes();
 }

@@ -28,6 +28,7 @@ int status_for(HelpErrorKind kind) {
         case HelpErrorKind::bad_input: return 400;
         case HelpErrorKind::not_found: return 404;
         case HelpErrorKind::illegal_transition: return 409;
+        case HelpErrorKind::storage: return 503;
     }
     return 400;
 }

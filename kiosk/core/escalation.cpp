@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "kiosk/core/clock.h"
 #include "kiosk/core/events.h"
 #include "kiosk/core/help_desk.h"
@@ -47,9 +49,12 @@ void Escalation::start() {
         std::lock_guard<std::mutex> guard(mutex_);
         stopping_ = false;
     }
-    // Any help event may bring a new deadline (a new call) or remove one.
+    // A help event whose request has a deadline before the worker's planned wake-up moves it
+    // earlier; every other change can wait until then (a removed deadline just finds nothing due).
     subscription_ = events_.subscribe([this](const Event& event) {
-        if (event.type.rfind("help.", 0) == 0) wake();
+        if (event.type.rfind("help.", 0) != 0) return;
+        const auto next_at = event.data.value("/request/escalation/next_at"_json_pointer, nlohmann::json());
+        if (next_at.is_number_integer() && next_at.get<int64_t>() < planned_wake_ms_.load()) wake();
     });
     worker_ = std::thread([this] { work(); });
 }
@@ -106,6 +111,7 @@ void Escalation::work() {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
         woken_ = false;
+        planned_wake_ms_ = INT64_MAX;  // until the new plan is known, every event wakes
         lock.unlock();
         std::optional<int64_t> next;
         try {
@@ -124,6 +130,7 @@ void Escalation::work() {
         int64_t now = clock_.now_ms();
         int64_t until = std::min(next.value_or(now + kLongestSleepMs), next_purge_ms_);
         int64_t sleep_ms = std::clamp<int64_t>(until - now, 0, kLongestSleepMs);
+        planned_wake_ms_ = now + sleep_ms;
         lock.lock();
         if (sleep_ms > 0)
             changed_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [this] { return stopping_ || woken_; });

@@ -12,6 +12,7 @@
 // webhook); level2_after → level 2 (station head / street centre); acknowledged but nobody arrived
 // realert_after after acknowledging (or after the last re-alert) → re-alert.
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -67,6 +68,9 @@ private:
     bool woken_ = false;
     std::thread worker_;
     int64_t next_purge_ms_ = 0;         // worker thread only
+    // When the worker will next look (INT64_MAX while it is computing): an event with an earlier
+    // deadline wakes it, a later one need not.
+    std::atomic<int64_t> planned_wake_ms_{INT64_MAX};
 };
 
 }  // namespace station

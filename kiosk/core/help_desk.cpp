@@ -143,19 +143,17 @@ private:
     bool committed_ = false;
 };
 
+// The journal row keeps the data without its own id; events_after() adds "event_id" back.
 int64_t append_event(SQLite::Database& sql, const std::string& type, int64_t at_ms, int64_t request_id,
                      nlohmann::json& data) {
-    SQLite::Statement insert(sql, "INSERT INTO help_events (at_ms, type, request_id, data) VALUES (?, ?, ?, '{}')");
+    SQLite::Statement insert(sql, "INSERT INTO help_events (at_ms, type, request_id, data) VALUES (?, ?, ?, ?)");
     insert.bind(1, at_ms);
     insert.bind(2, type);
     insert.bind(3, request_id);
+    insert.bind(4, data.dump());
     insert.exec();
     int64_t event_id = sql.getLastInsertRowid();
     data["event_id"] = event_id;
-    SQLite::Statement update(sql, "UPDATE help_events SET data = ? WHERE id = ?");
-    update.bind(1, data.dump());
-    update.bind(2, event_id);
-    update.exec();
     return event_id;
 }
 
@@ -403,7 +401,7 @@ HelpResult HelpDesk::call(const CallOptions& options, const Actor& by) {
 
     Event event;
     HelpRequest request;
-    {
+    try {
         auto lock = station_.db().lock();
         SQLite::Database& sql = station_.db().sql();
         if (!options.request_key.empty()) {
@@ -441,6 +439,9 @@ HelpResult HelpDesk::call(const CallOptions& options, const Actor& by) {
         if (outbox_) outbox_(sql, type, request, text);
         transaction.commit();
         event = Event{type, std::move(data), now};
+    } catch (const std::exception& e) {  // rolled back: nothing was confirmed, nobody is told
+        spdlog::error("help: cannot save a call: {}", e.what());
+        return {HelpErrorKind::storage, std::string("storage: the call could not be saved: ") + e.what()};
     }
     spdlog::info("help: {} called (id {}, source {})", request.ticket, request.id, request.source);
     station_.events().publish(event);
@@ -451,7 +452,7 @@ HelpResult HelpDesk::apply(int64_t id, const char* operation, const Actor& by, c
     const HelpTransition* transition = find_transition(operation);
     Event event;
     HelpRequest request;
-    {
+    try {
         auto lock = station_.db().lock();
         SQLite::Database& sql = station_.db().sql();
         auto loaded = load(sql, id);
@@ -482,6 +483,9 @@ HelpResult HelpDesk::apply(int64_t id, const char* operation, const Actor& by, c
         if (change.notify && outbox_) outbox_(sql, type, request, text);
         transaction.commit();
         event = Event{type, std::move(data), now};
+    } catch (const std::exception& e) {
+        spdlog::error("help: cannot {} request {}: {}", operation, id, e.what());
+        return {HelpErrorKind::storage, std::string("storage: the change could not be saved: ") + e.what()};
     }
     station_.events().publish(event);
     return request;
@@ -686,6 +690,7 @@ std::vector<HelpEventRecord> HelpDesk::events_after(int64_t event_id, int limit)
         record.type = query.getColumn(1).getString();
         record.at_ms = query.getColumn(2).getInt64();
         record.data = nlohmann::json::parse(query.getColumn(3).getString(), nullptr, false);
+        if (record.data.is_object()) record.data["event_id"] = record.id;
         out.push_back(std::move(record));
     }
     return out;

@@ -92,8 +92,8 @@ struct HelpRequest {
     bool open() const { return is_open(state); }
 };
 
-// What went wrong, so the API can answer 400, 404 or 409.
-enum class HelpErrorKind { bad_input, not_found, illegal_transition };
+// What went wrong, so the API can answer 400, 404, 409 or 503.
+enum class HelpErrorKind { bad_input, not_found, illegal_transition, storage };
 
 class [[nodiscard]] HelpResult {
 public:

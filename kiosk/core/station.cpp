@@ -53,9 +53,10 @@ Result<std::unique_ptr<Station>> Station::open(StationOptions options) {
                                  desk->to_json(request, false));
     });
     // Queued notifications are delivered once the transaction that queued them has committed.
-    station->events().subscribe([notifier](const Event& event) {
-        if (event.type.rfind("help.", 0) == 0) notifier->wake();
-    });
+    if (!config.notify.empty())
+        station->events().subscribe([notifier](const Event& event) {
+            if (event.type.rfind("help.", 0) == 0) notifier->wake();
+        });
     station->escalation_ = std::make_unique<Escalation>(*station->help_desk_, station->clock(), station->events());
 
     if (station->demo()) {

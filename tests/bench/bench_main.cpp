@@ -23,6 +23,7 @@
 #include "temp_dir.h"
 
 using namespace std::chrono_literals;
+void bench_help_desk();  // help_bench.cpp
 using station::test::ChildProcess;
 
 namespace {
@@ -140,5 +141,6 @@ int main() {
         return 1;
     }
     bench_frames(frame_data.path().string());
+    bench_help_desk();
     return 0;
 }

@@ -279,3 +279,50 @@ TEST_CASE("a rating is taken once, after resolution") {
     CHECK(rated->rating == 3);
     CHECK_FALSE(f.desk().rate(done, 1, Actor::resident()).ok());
 }
+
+TEST_CASE("[help], [[notify]] and [api] config: values, and errors naming file, line and key") {
+    auto config = station::parse_config(R"(
+[api]
+allow_lan = true
+[help]
+level1_after_s = 30
+level2_after_s = 90
+retention_days = 7
+[[notify]]
+kind = "wecom"
+url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+format = "markdown"
+[[notify]]
+kind = "dingtalk"
+url = "https://oapi.dingtalk.com/robot/send?access_token=t"
+secret = "SECabc"
+level = 2
+)", "s.toml");
+    REQUIRE_MESSAGE(config.ok(), config.error().message);
+    CHECK(config->api.allow_lan);
+    CHECK(config->help.level1_after_s == 30);
+    CHECK(config->help.retention_days == 7);
+    REQUIRE(config->notify.size() == 2);
+    CHECK(config->notify[0].format == "markdown");
+    CHECK(config->notify[1].secret == "SECabc");
+    CHECK(config->notify[1].level == 2);
+
+    struct Bad {
+        const char* text;
+        const char* message;
+    };
+    const Bad cases[] = {
+        {"[[notify]]\nkind = \"slack\"\nurl = \"http://x\"\n", "s.toml:2: key 'notify.kind': expected one of wecom, dingtalk, json"},
+        {"[[notify]]\nkind = \"json\"\nurl = \"ftp://x\"\n", "s.toml:3: key 'notify.url': expected an http:// or https:// URL"},
+        {"[[notify]]\nkind = \"json\"\n", "key 'notify.url': missing"},
+        {"[[notify]]\nkind = \"json\"\nurl = \"http://x\"\ncolour = 1\n", "s.toml:4: unknown key 'notify.colour'"},
+        {"[help]\nlevel1_after_s = 120\nlevel2_after_s = 100\n", "s.toml:3: key 'help.level2_after_s': must be greater"},
+        {"[help]\nretention_days = 0\n", "s.toml:2: key 'help.retention_days': must be between 1 and 3650"},
+    };
+    for (const Bad& bad : cases) {
+        CAPTURE(bad.text);
+        auto refused = station::parse_config(bad.text, "s.toml");
+        REQUIRE_FALSE(refused.ok());
+        CHECK_MESSAGE(refused.error().message.find(bad.message) != std::string::npos, refused.error().message);
+    }
+}
