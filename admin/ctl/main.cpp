@@ -8,6 +8,7 @@
 
 #include "admin/client/api_client.h"
 #include "admin/ctl/content_commands.h"
+#include "admin/ctl/devices_commands.h"
 #include "admin/ctl/keys_commands.h"
 #include "admin/ctl/requests_commands.h"
 
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
     station::ctl::ContentCommands content_commands(app);
     station::ctl::KeysCommands keys_commands(app);
     station::ctl::RequestsCommands requests_commands(app);
+    station::ctl::DevicesCommands devices_commands(app);
 
     try {
         app.parse(argc, argv);
@@ -70,5 +72,6 @@ int main(int argc, char** argv) {
     }
     if (status->parsed()) return status_command(server, json);
     if (requests_commands.parsed()) return requests_commands.run(server);
+    if (devices_commands.parsed()) return devices_commands.run(server);
     return 2;
 }

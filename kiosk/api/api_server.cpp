@@ -98,6 +98,7 @@ ApiServer::ApiServer(Station& station)
     server_->set_tcp_nodelay(true);
     add_routes();
     add_help_routes();
+    add_device_routes();
 }
 
 ApiServer::~ApiServer() { stop(); }

@@ -9,6 +9,8 @@
 //   GET  /api/v1/requests/{id}                                     staff, admin, device
 //   POST /api/v1/requests/{id}/acknowledge | /arrive | /resolve {"note"?}   staff, admin
 //   POST /api/v1/requests/{id}/cancel {"reason"}   staff, admin; device (resident) in the window
+//   GET  /api/v1/devices                      staff, admin (devices_routes.cpp)
+//   POST /api/v1/devices/{name}/test          admin: the printer prints a test page
 //   GET  /api/v1/events                       server-sent events (help_routes.cpp), resumable
 //                                             with Last-Event-ID or ?after=N
 // Everything but health and login needs "Authorization: Bearer <token>": 401 without a valid
@@ -50,6 +52,7 @@ public:
 private:
     void add_routes();
     void add_help_routes();     // help_routes.cpp
+    void add_device_routes();   // devices_routes.cpp
     Station& station_;
     std::unique_ptr<httplib::Server> server_;
     std::unique_ptr<TokenStore> tokens_;

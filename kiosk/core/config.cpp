@@ -127,6 +127,27 @@ const std::map<std::string, std::map<std::string, Setter>>& schema() {
           {"realert_after_s", int_setter([](StationConfig& c) -> auto& { return c.help.realert_after_s; }, 60, 7200)},
           {"cancel_window_s", int_setter([](StationConfig& c) -> auto& { return c.help.cancel_window_s; }, 0, 120)},
           {"retention_days", int_setter([](StationConfig& c) -> auto& { return c.help.retention_days; }, 1, 3650)}}},
+        {"devices",
+         {{"printer", string_setter([](StationConfig& c) -> auto& { return c.devices.printer; })},
+          {"idcard", string_setter([](StationConfig& c) -> auto& { return c.devices.idcard; })},
+          {"qr", string_setter([](StationConfig& c) -> auto& { return c.devices.qr; })},
+          {"button", string_setter([](StationConfig& c) -> auto& { return c.devices.button; })},
+          {"paper_width_mm",
+           [](const TomlValue& v, StationConfig& c) -> std::string {
+               if (!v.is_integer()) return "expected an integer, got " + type_name(v);
+               if (v.as_integer() != 58 && v.as_integer() != 80)
+                   return "expected 58 or 80 (got " + std::to_string(v.as_integer()) + ")";
+               c.devices.paper_width_mm = static_cast<int>(v.as_integer());
+               return "";
+           }},
+          {"printer_chinese", string_setter([](StationConfig& c) -> auto& { return c.devices.printer_chinese; },
+                                            [](const std::string& s) {
+                                                if (s == "native" || s == "raster") return std::string();
+                                                return "expected native or raster (got \"" + s + "\")";
+                                            })},
+          {"print_tickets", bool_setter([](StationConfig& c) -> auto& { return c.devices.print_tickets; })},
+          {"ticket_url", string_setter([](StationConfig& c) -> auto& { return c.devices.ticket_url; })},
+          {"status_poll_ms", int_setter([](StationConfig& c) -> auto& { return c.devices.status_poll_ms; }, 50, 60000)}}},
         {"data", {{"dir", string_setter([](StationConfig& c) -> auto& { return c.data.dir; })}}},
         {"log", {{"level", string_setter([](StationConfig& c) -> auto& { return c.log.level; }, check_level)}}},
     };

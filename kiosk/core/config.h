@@ -61,6 +61,17 @@ struct StationConfig {
         int level = 0;                         // told of calls at this escalation level or higher
     };
     std::vector<Notify> notify;
+    struct Devices {                           // kiosk/core/devices.h; "" = no such device
+        std::string printer;                   // "tcp://host:9100", "serial:///dev/ttyS0?baud=9600", "/dev/usb/lp0"
+        std::string idcard;                    // SAM reader, e.g. "/dev/ttyUSB0" (115200 8N1)
+        std::string qr;                        // serial (CDC) QR scanner, e.g. "/dev/ttyACM0"
+        std::string button;                    // serial help button, e.g. "/dev/ttyUSB1"
+        int paper_width_mm = 58;               // 58 or 80
+        std::string printer_chinese = "native";  // "native" (GB18030) or "raster" (FreeType image)
+        bool print_tickets = true;             // print a ticket for every help call
+        std::string ticket_url;                // ticket QR = this + request id; "" = "station://<id>/requests/<n>"
+        int status_poll_ms = 2000;             // how often an idle device is checked (paper, unplug)
+    } devices;
     struct Data {
         std::string dir;                       // data folder; "" = $XDG_DATA_HOME/station
     } data;

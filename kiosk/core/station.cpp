@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kiosk/core/data_dir.h"
+#include "kiosk/core/devices.h"
 #include "kiosk/core/escalation.h"
 #include "kiosk/core/help_desk.h"
 
@@ -17,9 +18,11 @@ Station::~Station() { stop_services(); }
 void Station::start_services() {
     notifier_->start();
     escalation_->start();
+    if (auto started = devices_->start(); !started) spdlog::error("devices: {}", started.error().message);
 }
 
 void Station::stop_services() {
+    if (devices_) devices_->stop();
     if (escalation_) escalation_->stop();
     if (notifier_) notifier_->stop();
 }
@@ -58,6 +61,7 @@ Result<std::unique_ptr<Station>> Station::open(StationOptions options) {
             if (event.type.rfind("help.", 0) == 0) notifier->wake();
         });
     station->escalation_ = std::make_unique<Escalation>(*station->help_desk_, station->clock(), station->events());
+    station->devices_ = std::make_unique<DeviceManager>(*station);
 
     if (station->demo()) {
         if (station->staff_->seed_demo_account()) station->audit("system", "staff.seed_demo", kDemoUsername);

@@ -14,6 +14,7 @@
 
 namespace station {
 
+class DeviceManager;
 class Escalation;
 class HelpDesk;
 
@@ -42,8 +43,10 @@ public:
     HelpDesk& help_desk() { return *help_desk_; }       // 一键通达 requests (kiosk/core/help_desk.h)
     Escalation& escalation() { return *escalation_; }   // the ladder's worker
     Notifier& notifier() { return *notifier_; }         // webhooks from the outbox
+    DeviceManager& devices() { return *devices_; }      // printer, card reader, scanner, button (devices.h)
 
-    // Starts the workers (escalation ladder and retention, webhook delivery); stop_services() or
+    // Starts the workers (escalation ladder and retention, webhook delivery, devices: simulated ones
+    // in --demo; a device failure is logged, never fatal); stop_services() or
     // the destructor stops them. Not started for --screenshot, so a render changes nothing.
     void start_services();
     void stop_services();
@@ -63,7 +66,8 @@ private:
     std::unique_ptr<StaffDirectory> staff_;
     std::unique_ptr<Notifier> notifier_;       // before help_desk_: the desk writes to its outbox
     std::unique_ptr<HelpDesk> help_desk_;
-    std::unique_ptr<Escalation> escalation_;   // last: stopped and destroyed first
+    std::unique_ptr<Escalation> escalation_;
+    std::unique_ptr<DeviceManager> devices_;   // last: stopped and destroyed first (it calls the desk)
 };
 
 }  // namespace station

@@ -24,6 +24,7 @@
 
 using namespace std::chrono_literals;
 void bench_help_desk();  // help_bench.cpp
+void bench_devices();    // devices_bench.cpp
 using station::test::ChildProcess;
 
 namespace {
@@ -142,5 +143,6 @@ int main() {
     }
     bench_frames(frame_data.path().string());
     bench_help_desk();
+    bench_devices();
     return 0;
 }

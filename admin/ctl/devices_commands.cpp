@@ -1,0 +1,85 @@
+#include "admin/ctl/devices_commands.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+
+#include "admin/client/api_client.h"
+
+namespace station::ctl {
+namespace {
+
+std::string local_time(int64_t ms) {
+    if (ms <= 0) return "-";
+    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%m-%d %H:%M:%S", &local);
+    return buffer;
+}
+
+}  // namespace
+
+DevicesCommands::DevicesCommands(CLI::App& app) {
+    devices_ = app.add_subcommand("devices", "Devices: health of printer, card reader, scanner, help button; test");
+    devices_->require_subcommand(0, 1);
+    devices_->fallthrough();  // --server may follow the subcommand
+    devices_->add_option("--user", user_, "Staff username")->required();
+    devices_->add_option("--pin", pin_, "PIN (default: $STATION_PIN)");
+    devices_->add_flag("--json", json_, "Print the kiosk's JSON");
+    test_ = devices_->add_subcommand("test", "Test a device: the printer prints a test page (admin)");
+    test_->fallthrough();
+    test_->add_option("DEVICE", device_, "Device name (printer)")->required();
+}
+
+bool DevicesCommands::parsed() const { return devices_->parsed(); }
+
+int DevicesCommands::run(const std::string& server) {
+    if (pin_.empty())
+        if (const char* env = std::getenv("STATION_PIN")) pin_ = env;
+    if (pin_.empty()) {
+        std::fprintf(stderr, "stationctl: --pin: required (or set STATION_PIN)\n");
+        return 2;
+    }
+    station::admin::ApiClient client(server);
+    auto login = client.post("/api/v1/login", {{"user", user_}, {"pin", pin_}});
+    if (!login.ok()) {
+        std::fprintf(stderr, "stationctl: login: %s\n", login.error.c_str());
+        return 1;
+    }
+    client.set_token(login.body.value("token", ""));
+
+    if (test_->parsed()) {
+        client.set_timeout_ms(15000);  // the kiosk waits up to 10 s for the printer
+        auto reply = client.post("/api/v1/devices/" + device_ + "/test", nlohmann::json::object());
+        if (!reply.ok()) {
+            std::fprintf(stderr, "stationctl: %s: %s\n", device_.c_str(), reply.error.c_str());
+            return 1;
+        }
+        if (json_) std::cout << reply.body.dump() << "\n";
+        else std::printf("%s: test page printed\n", device_.c_str());
+        return 0;
+    }
+    auto reply = client.get("/api/v1/devices");
+    if (!reply.ok()) {
+        std::fprintf(stderr, "stationctl: %s\n", reply.error.c_str());
+        return 1;
+    }
+    nlohmann::json devices = reply.body.value("devices", nlohmann::json::array());
+    if (json_) {
+        std::cout << nlohmann::json{{"devices", devices}}.dump() << "\n";
+        return 0;
+    }
+    for (const auto& d : devices) {
+        std::string reason = d.value("reason", "");
+        std::string uri = d.value("uri", "");
+        std::printf("%-8s %-9s since %-15s %s%s\n", d.value("device", "?").c_str(), d.value("status", "?").c_str(),
+                    local_time(d.value("since", int64_t(0))).c_str(), reason.empty() ? "-" : reason.c_str(),
+                    uri.empty() ? "" : ("  [" + uri + "]").c_str());
+    }
+    return 0;
+}
+
+}  // namespace station::ctl

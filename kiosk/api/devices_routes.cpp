@@ -1,0 +1,45 @@
+// The API's device routes (issue 4): health of the station's devices, and a printer test page.
+//   GET  /api/v1/devices                  staff, admin → {"devices": [DeviceStatus::to_json(), ...]}
+//   POST /api/v1/devices/{name}/test      admin → {"device","result":"ok"}; 409 with the fault
+//                                         (paper out, offline, ...); 404 unknown; 400 untestable
+#include <httplib.h>
+
+#include <chrono>
+
+#include "kiosk/api/api_internal.h"
+#include "kiosk/api/api_server.h"
+#include "kiosk/core/devices.h"
+
+namespace station::api {
+
+namespace {
+// A test page is a few hundred bytes plus two status checks; the printer's own timeouts bound it.
+constexpr auto kTestPageWait = std::chrono::seconds(10);
+}  // namespace
+
+void ApiServer::add_device_routes() {
+    server_->Get("/api/v1/devices", [this](const httplib::Request& request, httplib::Response& response) {
+        if (!authorize(*tokens_, request, response, {"staff", "admin"})) return;
+        nlohmann::json devices = nlohmann::json::array();
+        for (const DeviceStatus& status : station_.devices().snapshot()) devices.push_back(status.to_json());
+        send_json(response, 200, {{"devices", devices}});
+    });
+
+    server_->Post(R"(/api/v1/devices/([a-z]+)/test)", [this](const httplib::Request& request,
+                                                             httplib::Response& response) {
+        if (!authorize(*tokens_, request, response, {"admin"})) return;
+        const std::string name = request.matches[1];
+        auto status = station_.devices().status(name);
+        if (!status) return send_error(response, 404, "device: no device named '" + name + "'");
+        if (name != "printer")
+            return send_error(response, 400, "device: only the printer has a test (" + name + " reports its health)");
+        auto printed = station_.devices().print_test_page();
+        if (printed.wait_for(kTestPageWait) != std::future_status::ready)
+            return send_error(response, 504, "printer: the test page did not finish within 10 s");
+        auto result = printed.get();
+        if (!result) return send_error(response, 409, result.error().message);
+        send_json(response, 200, {{"device", name}, {"result", "ok"}});
+    });
+}
+
+}  // namespace station::api
