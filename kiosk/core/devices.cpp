@@ -34,12 +34,16 @@ bool must_reopen(const dr::Error& error) {
            error.code == dr::ErrorCode::Io;
 }
 
-std::string offline_reason(const dr::Error& error) {
+const char* kSlotLabels[] = {"打印机", "读卡器", "扫码器", "呼叫按钮"};  // said on screens and to staff
+
+// Why a device is offline, Chinese then English like the drivers' reasons.
+std::string offline_reason(int slot, const dr::Error& error) {
+    const std::string zh = kSlotLabels[slot], en = kSlotNames[slot];
     switch (error.code) {
         case dr::ErrorCode::Unplugged:
-        case dr::ErrorCode::Unavailable: return "设备未连接 device not connected";
-        case dr::ErrorCode::Timeout: return "设备无响应 device not answering";
-        default: return error.message.empty() ? std::string("设备故障 device fault") : error.message;
+        case dr::ErrorCode::Unavailable: return zh + "未连接 " + en + " not connected";
+        case dr::ErrorCode::Timeout: return zh + "无响应 " + en + " not answering";
+        default: return error.message.empty() ? zh + "故障 " + en + " fault" : error.message;
     }
 }
 
@@ -261,10 +265,10 @@ void DeviceManager::run_printer() {
         if (!printer) {
             auto opened = dr::EscPosPrinter::open(uri, printer_options_);
             if (!opened) {
-                set_health(kPrinter, {dr::HealthState::Offline, offline_reason(opened.error())},
+                set_health(kPrinter, {dr::HealthState::Offline, offline_reason(kPrinter, opened.error())},
                            opened.error().describe());
                 // Nobody waits for a printer that is not there: the call stands, the screen says so.
-                fail_printer_tasks(offline_reason(opened.error()));
+                fail_printer_tasks(offline_reason(kPrinter, opened.error()));
                 if (!sleep_unless_stopping(backoff.next())) break;
                 continue;
             }
@@ -296,10 +300,11 @@ void DeviceManager::run_printer() {
         } else if (auto checked = printer->status(); !checked) {
             error = checked.error();
         }
-        set_health(kPrinter, printer->health(), error ? error->describe() : std::string());
         if (error && must_reopen(*error)) {
-            set_health(kPrinter, {dr::HealthState::Offline, offline_reason(*error)});
+            set_health(kPrinter, {dr::HealthState::Offline, offline_reason(kPrinter, *error)}, error->describe());
             printer.reset();
+        } else {
+            set_health(kPrinter, printer->health(), error ? error->describe() : std::string());
         }
     }
 }
@@ -341,7 +346,7 @@ void DeviceManager::run_idcard() {
         if (!reader) {
             auto opened = dr::IdCardReader::open(uri);
             if (!opened) {
-                set_health(kIdCard, {dr::HealthState::Offline, offline_reason(opened.error())}, opened.error().describe());
+                set_health(kIdCard, {dr::HealthState::Offline, offline_reason(kIdCard, opened.error())}, opened.error().describe());
                 if (!sleep_unless_stopping(backoff.next())) break;
                 continue;
             }
@@ -352,7 +357,7 @@ void DeviceManager::run_idcard() {
         if (polled.outcome == dr::PollOutcome::CardRead && polled.card) handle_card(*polled.card);
         std::string error = polled.error ? polled.error->describe() : std::string();
         if (polled.outcome == dr::PollOutcome::Failed && polled.error && must_reopen(*polled.error)) {
-            set_health(kIdCard, {dr::HealthState::Offline, offline_reason(*polled.error)}, error);
+            set_health(kIdCard, {dr::HealthState::Offline, offline_reason(kIdCard, *polled.error)}, error);
             reader.reset();
             continue;
         }
@@ -374,7 +379,7 @@ void DeviceManager::run_qr() {
         if (!scanner) {
             auto opened = dr::SerialQrScanner::open(uri);
             if (!opened) {
-                set_health(kQr, {dr::HealthState::Offline, offline_reason(opened.error())}, opened.error().describe());
+                set_health(kQr, {dr::HealthState::Offline, offline_reason(kQr, opened.error())}, opened.error().describe());
                 if (!sleep_unless_stopping(backoff.next())) break;
                 continue;
             }
@@ -396,7 +401,7 @@ void DeviceManager::run_qr() {
         } else if (scan.error().code == dr::ErrorCode::Timeout) {
             continue;  // nothing scanned
         } else if (must_reopen(scan.error())) {
-            set_health(kQr, {dr::HealthState::Offline, offline_reason(scan.error())}, scan.error().describe());
+            set_health(kQr, {dr::HealthState::Offline, offline_reason(kQr, scan.error())}, scan.error().describe());
             scanner.reset();
         } else {
             // A rejected scan (too long, not UTF-8): the scanner works; note it for technicians.
@@ -413,7 +418,7 @@ void DeviceManager::run_button() {
         if (!button) {
             auto opened = dr::SerialHelpButton::open(uri);
             if (!opened) {
-                set_health(kButton, {dr::HealthState::Offline, offline_reason(opened.error())},
+                set_health(kButton, {dr::HealthState::Offline, offline_reason(kButton, opened.error())},
                            opened.error().describe());
                 if (!sleep_unless_stopping(backoff.next())) break;
                 continue;
@@ -426,7 +431,7 @@ void DeviceManager::run_button() {
         int presses = 0;
         auto polled = button->poll(timings_.scan_wait, [&presses] { ++presses; });
         if (!polled && polled.error().code != dr::ErrorCode::Timeout) {
-            set_health(kButton, {dr::HealthState::Offline, offline_reason(polled.error())}, polled.error().describe());
+            set_health(kButton, {dr::HealthState::Offline, offline_reason(kButton, polled.error())}, polled.error().describe());
             if (must_reopen(polled.error())) button.reset();
             continue;
         }
