@@ -28,14 +28,15 @@ void print_request(const nlohmann::json& r) {
     std::printf("%-5s %-13s %-6s %s  level %d  %-10s id %lld\n", r.value("ticket", "?").c_str(),
                 r.value("state", "?").c_str(), category.empty() ? "-" : category.c_str(),
                 local_hhmm(r.value("created_at", int64_t(0))).c_str(),
-                r.contains("escalation") ? r["escalation"].value("level", 0) : 0, who.empty() ? "-" : who.c_str(),
-                static_cast<long long>(r.value("id", int64_t(0))));
+                r.contains("escalation") ? r["escalation"].value("level", 0) : 0,
+                who.empty() ? "-" : who.c_str(), static_cast<long long>(r.value("id", int64_t(0))));
 }
 
 }  // namespace
 
 RequestsCommands::RequestsCommands(CLI::App& app) {
-    requests_ = app.add_subcommand("requests", "Help requests (一键通达): list, acknowledge, arrive, resolve");
+    requests_ =
+        app.add_subcommand("requests", "Help requests (一键通达): list, acknowledge, arrive, resolve");
     requests_->require_subcommand(1);
     requests_->fallthrough();  // --server may follow the subcommand
     auto add_login = [this](CLI::App* command) {
@@ -53,12 +54,16 @@ RequestsCommands::RequestsCommands(CLI::App& app) {
     resolve_ = requests_->add_subcommand("resolve", "The request is dealt with");
     resolve_->add_option("--note", note_, "What was done (kept 180 days)");
     for (CLI::App* command : {ack_, arrive_, resolve_}) {
-        command->add_option("ID", id_, "Request id (see `requests list`)")->required()->check(CLI::PositiveNumber);
+        command->add_option("ID", id_, "Request id (see `requests list`)")
+            ->required()
+            ->check(CLI::PositiveNumber);
         add_login(command);
     }
 }
 
-bool RequestsCommands::parsed() const { return requests_->parsed(); }
+bool RequestsCommands::parsed() const {
+    return requests_->parsed();
+}
 
 int RequestsCommands::run(const std::string& server) {
     if (pin_.empty())
@@ -82,7 +87,9 @@ int RequestsCommands::run(const std::string& server) {
             return 1;
         }
         if (json_) {
-            std::cout << nlohmann::json{{"requests", reply.body.value("requests", nlohmann::json::array())}}.dump() << "\n";
+            std::cout
+                << nlohmann::json{{"requests", reply.body.value("requests", nlohmann::json::array())}}.dump()
+                << "\n";
             return 0;
         }
         const auto& list = reply.body["requests"];
@@ -98,8 +105,10 @@ int RequestsCommands::run(const std::string& server) {
         std::fprintf(stderr, "stationctl: %s\n", reply.error.c_str());
         return 1;
     }
-    if (json_) std::cout << reply.body.dump() << "\n";
-    else print_request(reply.body);
+    if (json_)
+        std::cout << reply.body.dump() << "\n";
+    else
+        print_request(reply.body);
     return 0;
 }
 

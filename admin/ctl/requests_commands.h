@@ -12,9 +12,9 @@ namespace station::ctl {
 
 class RequestsCommands {
 public:
-    explicit RequestsCommands(CLI::App& app);   // registers the `requests` subcommand tree on app
-    bool parsed() const;                        // true when the command line chose `requests ...`
-    int run(const std::string& server);         // server: checked "http://HOST:PORT"
+    explicit RequestsCommands(CLI::App& app);  // registers the `requests` subcommand tree on app
+    bool parsed() const;                       // true when the command line chose `requests ...`
+    int run(const std::string& server);        // server: checked "http://HOST:PORT"
 
 private:
     CLI::App* requests_ = nullptr;

@@ -11,7 +11,8 @@ constexpr auto kLockout = std::chrono::minutes(1);
 
 std::string hash_token(const std::string& token) {
     unsigned char out[32];
-    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
+    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(token.data()), token.size(),
+                       nullptr, 0);
     char hex[sizeof out * 2 + 1];
     sodium_bin2hex(hex, sizeof hex, out, sizeof out);
     return hex;
@@ -33,14 +34,17 @@ std::string TokenStore::bearer_token(const std::string& header) {
     return token;
 }
 
-std::variant<LoginReply, TokenStore::LoginFailure> TokenStore::login(const std::string& username, const std::string& pin) {
+std::variant<LoginReply, TokenStore::LoginFailure> TokenStore::login(const std::string& username,
+                                                                     const std::string& pin) {
     auto now = std::chrono::steady_clock::now();
     {
         std::lock_guard<std::mutex> guard(failures_mutex_);
         auto entry = failures_.find(username);
         if (entry != failures_.end()) {
-            if (now - entry->second.second > kLockout) failures_.erase(entry);
-            else if (entry->second.first >= kMaxFailures) return LoginFailure::locked_out;
+            if (now - entry->second.second > kLockout)
+                failures_.erase(entry);
+            else if (entry->second.first >= kMaxFailures)
+                return LoginFailure::locked_out;
         }
     }
     auto member = station_.staff().verify(username, pin);
@@ -71,9 +75,10 @@ std::variant<LoginReply, TokenStore::LoginFailure> TokenStore::login(const std::
         SQLite::Statement expired(sql, "DELETE FROM api_tokens WHERE expires_at_ms <= ?");
         expired.bind(1, created);
         expired.exec();
-        SQLite::Statement insert(sql,
-                                 "INSERT INTO api_tokens (token_hash, username, role, created_at_ms, expires_at_ms) "
-                                 "VALUES (?, ?, ?, ?, ?)");
+        SQLite::Statement insert(
+            sql,
+            "INSERT INTO api_tokens (token_hash, username, role, created_at_ms, expires_at_ms) "
+            "VALUES (?, ?, ?, ?, ?)");
         insert.bind(1, hash_token(reply.token));
         insert.bind(2, member->username);
         insert.bind(3, member->role);
@@ -95,7 +100,8 @@ std::optional<Session> TokenStore::verify(const std::string& token) {
     query.bind(1, hash_token(token));
     query.bind(2, station_.clock().now_ms());
     if (!query.executeStep()) return std::nullopt;
-    return Session{query.getColumn(0).getString(), query.getColumn(1).getString(), query.getColumn(2).getString()};
+    return Session{query.getColumn(0).getString(), query.getColumn(1).getString(),
+                   query.getColumn(2).getString()};
 }
 
 }  // namespace station::api

@@ -21,12 +21,12 @@ namespace station::api {
 
 struct Session {
     std::string username;
-    std::string display_name;   // "王老师": said to residents when this person acknowledges
-    std::string role;           // staff, editor, admin, device
+    std::string display_name;  // "王老师": said to residents when this person acknowledges
+    std::string role;          // staff, editor, admin, device
 };
 
 struct LoginReply {
-    std::string token;          // give as "Authorization: Bearer <token>"
+    std::string token;  // give as "Authorization: Bearer <token>"
     std::string role;
     int64_t expires_at_ms = 0;
 };

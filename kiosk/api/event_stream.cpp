@@ -4,7 +4,8 @@
 
 namespace station::api {
 
-EventStreams::EventStreams(Station& station) : station_(station), latest_(station.help_desk().last_event_id()) {
+EventStreams::EventStreams(Station& station)
+    : station_(station), latest_(station.help_desk().last_event_id()) {
     subscription_ = station_.events().subscribe([this](const Event& event) {
         if (!event.data.is_object() || !event.data.contains("event_id")) return;
         int64_t id = event.data["event_id"].get<int64_t>();
@@ -16,7 +17,9 @@ EventStreams::EventStreams(Station& station) : station_(station), latest_(statio
     });
 }
 
-EventStreams::~EventStreams() { station_.events().unsubscribe(subscription_); }
+EventStreams::~EventStreams() {
+    station_.events().unsubscribe(subscription_);
+}
 
 int64_t EventStreams::latest() {
     std::lock_guard<std::mutex> guard(mutex_);

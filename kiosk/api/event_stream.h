@@ -16,20 +16,20 @@ namespace station::api {
 
 class EventStreams {
 public:
-    explicit EventStreams(Station& station);   // subscribes to the station's help events
-    ~EventStreams();                           // unsubscribes
+    explicit EventStreams(Station& station);  // subscribes to the station's help events
+    ~EventStreams();                          // unsubscribes
 
-    int64_t latest();                          // newest event id known
+    int64_t latest();  // newest event id known
     // Waits until an event newer than `after` exists, shutdown() is called, or `limit` passes.
     // Returns true when there is something newer.
     bool wait_newer(int64_t after, std::chrono::milliseconds limit);
-    void shutdown();                           // ends every stream (server stop); idempotent
+    void shutdown();  // ends every stream (server stop); idempotent
     bool stopping();
 
 private:
     Station& station_;
     int subscription_ = 0;
-    std::mutex mutex_;                         // guards latest_ and stopping_
+    std::mutex mutex_;  // guards latest_ and stopping_
     std::condition_variable changed_;
     int64_t latest_ = 0;
     bool stopping_ = false;

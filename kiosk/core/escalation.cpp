@@ -13,18 +13,20 @@
 namespace station {
 namespace {
 
-constexpr int64_t kPurgeEveryMs = 3'600'000;   // retention runs hourly; it is cheap and idempotent
+constexpr int64_t kPurgeEveryMs = 3'600'000;  // retention runs hourly; it is cheap and idempotent
 constexpr int64_t kLongestSleepMs = 3'600'000;
 
 }  // namespace
 
-std::optional<EscalationStep> next_escalation(const HelpRequest& r, const EscalationLadder& ladder, int64_t now_ms) {
+std::optional<EscalationStep> next_escalation(const HelpRequest& r, const EscalationLadder& ladder,
+                                              int64_t now_ms) {
     using Kind = EscalationStep::Kind;
     if (r.state == HelpState::called) {
         if (r.escalation_level < 2) {
             int64_t level1_at = r.created_at_ms + ladder.level1_after_ms;
             int64_t level2_at = r.created_at_ms + ladder.level2_after_ms;
-            if (r.escalation_level < 1 && now_ms < level2_at) return EscalationStep{Kind::raise_level, r.id, 1, level1_at};
+            if (r.escalation_level < 1 && now_ms < level2_at)
+                return EscalationStep{Kind::raise_level, r.id, 1, level1_at};
             return EscalationStep{Kind::raise_level, r.id, 2, level2_at};
         }
         // Level 2 and still nobody: keep re-alerting at the re-alert interval.
@@ -41,7 +43,9 @@ std::optional<EscalationStep> next_escalation(const HelpRequest& r, const Escala
 Escalation::Escalation(HelpDesk& desk, const Clock& clock, EventBus& events)
     : desk_(desk), clock_(clock), events_(events) {}
 
-Escalation::~Escalation() { stop(); }
+Escalation::~Escalation() {
+    stop();
+}
 
 void Escalation::start() {
     if (worker_.joinable()) return;
@@ -94,13 +98,15 @@ int Escalation::run_due() {
         auto step = next_escalation(r, desk_.ladder(), now);
         if (!step || step->due_at_ms > now) continue;
         // A request changed by staff in between is refused by the transition table: that is fine.
-        HelpResult result = step->kind == EscalationStep::Kind::raise_level ? desk_.escalate(r.id, step->level)
-                                                                            : desk_.realert(r.id);
+        HelpResult result = step->kind == EscalationStep::Kind::raise_level
+                                ? desk_.escalate(r.id, step->level)
+                                : desk_.realert(r.id);
         if (result) {
             ++done;
             spdlog::warn("help: {} {} (not {} in time)", r.ticket,
-                         step->kind == EscalationStep::Kind::raise_level ? "escalated to level " + std::to_string(step->level)
-                                                                         : std::string("re-alerted"),
+                         step->kind == EscalationStep::Kind::raise_level
+                             ? "escalated to level " + std::to_string(step->level)
+                             : std::string("re-alerted"),
                          r.state == HelpState::called ? "acknowledged" : "arrived");
         }
     }
@@ -133,7 +139,8 @@ void Escalation::work() {
         planned_wake_ms_ = now + sleep_ms;
         lock.lock();
         if (sleep_ms > 0)
-            changed_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [this] { return stopping_ || woken_; });
+            changed_.wait_for(lock, std::chrono::milliseconds(sleep_ms),
+                              [this] { return stopping_ || woken_; });
     }
 }
 

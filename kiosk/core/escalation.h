@@ -36,8 +36,8 @@ struct EscalationLadder {
 struct EscalationStep {
     enum class Kind { raise_level, realert } kind = Kind::raise_level;
     int64_t request_id = 0;
-    int level = 0;                      // raise_level: the level it reaches
-    int64_t due_at_ms = 0;              // when it is due (station clock, ms since the epoch)
+    int level = 0;          // raise_level: the level it reaches
+    int64_t due_at_ms = 0;  // when it is due (station clock, ms since the epoch)
 };
 
 // The next step for `request`, or nullopt when none can come (closed, arrived, level 2 reached).
@@ -48,13 +48,13 @@ std::optional<EscalationStep> next_escalation(const HelpRequest& request, const 
 class Escalation {
 public:
     Escalation(HelpDesk& desk, const Clock& clock, EventBus& events);
-    ~Escalation();                      // stops the worker
+    ~Escalation();  // stops the worker
 
-    void start();                       // starts the worker thread; idempotent
-    void stop();                        // wakes and joins it; idempotent
-    int run_due();                      // performs every step due now; returns how many; any thread
+    void start();                               // starts the worker thread; idempotent
+    void stop();                                // wakes and joins it; idempotent
+    int run_due();                              // performs every step due now; returns how many; any thread
     std::optional<int64_t> next_deadline_ms();  // the earliest step over all open requests
-    void wake();                        // recompute now (a new call, or a test moved the clock)
+    void wake();                                // recompute now (a new call, or a test moved the clock)
 
 private:
     void work();
@@ -62,12 +62,12 @@ private:
     const Clock& clock_;
     EventBus& events_;
     int subscription_ = 0;
-    std::mutex mutex_;                  // guards stopping_ and woken_
+    std::mutex mutex_;  // guards stopping_ and woken_
     std::condition_variable changed_;
     bool stopping_ = false;
     bool woken_ = false;
     std::thread worker_;
-    int64_t next_purge_ms_ = 0;         // worker thread only
+    int64_t next_purge_ms_ = 0;  // worker thread only
     // When the worker will next look (INT64_MAX while it is computing): an event with an earlier
     // deadline wakes it, a later one need not.
     std::atomic<int64_t> planned_wake_ms_{INT64_MAX};

@@ -15,7 +15,9 @@ namespace {
 
 // Event and audit names are built from this prefix so they are not mistaken for catalogue keys.
 constexpr const char* kPrefix = "help";
-std::string event_type(const char* what) { return std::string(kPrefix) + "." + what; }
+std::string event_type(const char* what) {
+    return std::string(kPrefix) + "." + what;
+}
 
 // Letters that cannot be misheard or misread: no I (1) and no O (0).
 constexpr const char* kTicketLetters = "ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -78,23 +80,28 @@ std::optional<HelpRequest> load(SQLite::Database& sql, int64_t id) {
 
 template <typename T>
 void bind_opt(SQLite::Statement& s, int index, const std::optional<T>& value) {
-    if (value) s.bind(index, static_cast<int64_t>(*value));
-    else s.bind(index);
+    if (value)
+        s.bind(index, static_cast<int64_t>(*value));
+    else
+        s.bind(index);
 }
 
 void bind_text_or_null(SQLite::Statement& s, int index, const std::string& value) {
-    if (value.empty()) s.bind(index);
-    else s.bind(index, value);
+    if (value.empty())
+        s.bind(index);
+    else
+        s.bind(index, value);
 }
 
 // Writes every mutable column of `r` back (the row exists).
 void save(SQLite::Database& sql, const HelpRequest& r) {
-    SQLite::Statement update(sql,
-                             "UPDATE help_requests SET category = ?, state = ?, escalation_level = ?, "
-                             "realert_count = ?, last_realert_at_ms = ?, acknowledged_at_ms = ?, "
-                             "acknowledged_by = ?, acknowledged_by_name = ?, arrived_at_ms = ?, arrived_by = ?, "
-                             "arrived_by_name = ?, closed_at_ms = ?, closed_by = ?, cancel_reason = ?, note = ?, "
-                             "rating = ? WHERE id = ?");
+    SQLite::Statement update(
+        sql,
+        "UPDATE help_requests SET category = ?, state = ?, escalation_level = ?, "
+        "realert_count = ?, last_realert_at_ms = ?, acknowledged_at_ms = ?, "
+        "acknowledged_by = ?, acknowledged_by_name = ?, arrived_at_ms = ?, arrived_by = ?, "
+        "arrived_by_name = ?, closed_at_ms = ?, closed_by = ?, cancel_reason = ?, note = ?, "
+        "rating = ? WHERE id = ?");
     update.bind(1, r.category);
     update.bind(2, help_state_name(r.state));
     update.bind(3, r.escalation_level);
@@ -146,7 +153,8 @@ private:
 // The journal row keeps the data without its own id; events_after() adds "event_id" back.
 int64_t append_event(SQLite::Database& sql, const std::string& type, int64_t at_ms, int64_t request_id,
                      nlohmann::json& data) {
-    SQLite::Statement insert(sql, "INSERT INTO help_events (at_ms, type, request_id, data) VALUES (?, ?, ?, ?)");
+    SQLite::Statement insert(sql,
+                             "INSERT INTO help_events (at_ms, type, request_id, data) VALUES (?, ?, ?, ?)");
     insert.bind(1, at_ms);
     insert.bind(2, type);
     insert.bind(3, request_id);
@@ -162,11 +170,13 @@ std::string load_or_create_salt(Database& db) {
     SQLite::Statement query(db.sql(), "SELECT value FROM station_secrets WHERE name = 'resident_id_salt'");
     if (query.executeStep()) {
         auto column = query.getColumn(0);
-        return std::string(static_cast<const char*>(column.getBlob()), static_cast<size_t>(column.getBytes()));
+        return std::string(static_cast<const char*>(column.getBlob()),
+                           static_cast<size_t>(column.getBytes()));
     }
     unsigned char salt[crypto_generichash_KEYBYTES];
     randombytes_buf(salt, sizeof salt);
-    SQLite::Statement insert(db.sql(), "INSERT INTO station_secrets (name, value) VALUES ('resident_id_salt', ?)");
+    SQLite::Statement insert(db.sql(),
+                             "INSERT INTO station_secrets (name, value) VALUES ('resident_id_salt', ?)");
     insert.bind(1, salt, sizeof salt);
     insert.exec();
     return std::string(reinterpret_cast<const char*>(salt), sizeof salt);
@@ -174,7 +184,8 @@ std::string load_or_create_salt(Database& db) {
 
 // "310101199001011234" -> "3101**********1234"; short codes keep only their last two characters.
 std::string mask_id(const std::string& number) {
-    if (number.size() >= 12) return number.substr(0, 4) + std::string(number.size() - 8, '*') + number.substr(number.size() - 4);
+    if (number.size() >= 12)
+        return number.substr(0, 4) + std::string(number.size() - 8, '*') + number.substr(number.size() - 4);
     return std::string(number.size() - 2, '*') + number.substr(number.size() - 2);
 }
 
@@ -209,11 +220,16 @@ const HelpTransition* find_transition(const std::string& operation) {
 
 const char* help_state_name(HelpState state) {
     switch (state) {
-        case HelpState::called: return "called";
-        case HelpState::acknowledged: return "acknowledged";
-        case HelpState::arrived: return "arrived";
-        case HelpState::resolved: return "resolved";
-        case HelpState::cancelled: return "cancelled";
+        case HelpState::called:
+            return "called";
+        case HelpState::acknowledged:
+            return "acknowledged";
+        case HelpState::arrived:
+            return "arrived";
+        case HelpState::resolved:
+            return "resolved";
+        case HelpState::cancelled:
+            return "cancelled";
     }
     return "called";
 }
@@ -251,17 +267,24 @@ const std::vector<HelpTransition>& help_transitions() {
     return table;
 }
 
-Actor Actor::resident(std::string device_username) { return {Kind::resident, std::move(device_username), ""}; }
+Actor Actor::resident(std::string device_username) {
+    return {Kind::resident, std::move(device_username), ""};
+}
 Actor Actor::staff(std::string username, std::string display_name) {
     return {Kind::staff, std::move(username), std::move(display_name)};
 }
-Actor Actor::system() { return {Kind::system, "", ""}; }
+Actor Actor::system() {
+    return {Kind::system, "", ""};
+}
 
 std::string Actor::audit_name() const {
     switch (kind) {
-        case Kind::resident: return "resident";
-        case Kind::system: return "system";
-        case Kind::staff: return username;
+        case Kind::resident:
+            return "resident";
+        case Kind::system:
+            return "system";
+        case Kind::staff:
+            return username;
     }
     return "system";
 }
@@ -272,9 +295,9 @@ std::string Actor::audit_name() const {
 // fields) and edits the request; returns an error message to refuse.
 struct HelpDesk::Change {
     std::function<std::optional<std::pair<HelpErrorKind, std::string>>(HelpRequest&, int64_t now_ms)> edit;
-    const char* event = nullptr;        // event name after "help."
+    const char* event = nullptr;  // event name after "help."
     nlohmann::json audit_detail = nlohmann::json::object();
-    bool notify = false;                // queue webhooks for this change
+    bool notify = false;                                // queue webhooks for this change
     std::function<void(SQLite::Database&)> also_write;  // more writes in the same transaction
 };
 
@@ -291,13 +314,17 @@ HelpDesk::HelpDesk(Station& station)
     salt_ = load_or_create_salt(station.db());
 }
 
-void HelpDesk::set_outbox_writer(HelpOutboxWriter writer) { outbox_ = std::move(writer); }
+void HelpDesk::set_outbox_writer(HelpOutboxWriter writer) {
+    outbox_ = std::move(writer);
+}
 
-std::string HelpDesk::fill(const std::string& key, const std::vector<std::pair<std::string, std::string>>& values) const {
+std::string HelpDesk::fill(const std::string& key,
+                           const std::vector<std::pair<std::string, std::string>>& values) const {
     std::string text = catalogue_.get(key);
     for (const auto& [name, value] : values) {
         std::string placeholder = "{" + name + "}";
-        for (size_t at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size()))
+        for (size_t at = text.find(placeholder); at != std::string::npos;
+             at = text.find(placeholder, at + value.size()))
             text.replace(at, placeholder.size(), value);
     }
     return text;
@@ -314,8 +341,12 @@ std::string HelpDesk::category_label(const std::string& category) const {
 }
 
 std::string HelpDesk::notification_text(const std::string& type, const HelpRequest& r) const {
-    std::string category = r.category.empty() ? "" : fill("help.notify.category_suffix", {{"category", category_label(r.category)}});
-    int64_t waited_ms = station_.clock().now_ms() - (r.state == HelpState::called ? r.created_at_ms : r.acknowledged_at_ms.value_or(r.created_at_ms));
+    std::string category =
+        r.category.empty() ? ""
+                           : fill("help.notify.category_suffix", {{"category", category_label(r.category)}});
+    int64_t waited_ms =
+        station_.clock().now_ms() -
+        (r.state == HelpState::called ? r.created_at_ms : r.acknowledged_at_ms.value_or(r.created_at_ms));
     std::vector<std::pair<std::string, std::string>> values = {
         {"ticket", r.ticket},
         {"category", category},
@@ -339,19 +370,24 @@ std::string HelpDesk::status_text(const HelpRequest& r) const {
         case HelpState::arrived:
             if (r.arrived_by_name.empty()) return fill("help.state.arrived_anonymous", {});
             return fill("help.state.arrived", {{"name", r.arrived_by_name}});
-        case HelpState::resolved: return fill("help.state.resolved", {});
-        case HelpState::cancelled: return fill("help.state.cancelled", {});
+        case HelpState::resolved:
+            return fill("help.state.resolved", {});
+        case HelpState::cancelled:
+            return fill("help.state.cancelled", {});
     }
     return "";
 }
 
 nlohmann::json HelpDesk::to_json(const HelpRequest& r, bool personal) const {
-    auto opt = [](const std::optional<int64_t>& v) -> nlohmann::json { return v ? nlohmann::json(*v) : nullptr; };
+    auto opt = [](const std::optional<int64_t>& v) -> nlohmann::json {
+        return v ? nlohmann::json(*v) : nullptr;
+    };
     auto who = [](const std::string& user, const std::string& name) -> nlohmann::json {
         if (user.empty()) return nullptr;
         return {{"user", user}, {"name", name}};
     };
-    std::optional<EscalationStep> next = r.open() ? next_escalation(r, ladder_, station_.clock().now_ms()) : std::nullopt;
+    std::optional<EscalationStep> next =
+        r.open() ? next_escalation(r, ladder_, station_.clock().now_ms()) : std::nullopt;
     nlohmann::json j = {
         {"id", r.id},
         {"ticket", r.ticket},
@@ -380,8 +416,10 @@ nlohmann::json HelpDesk::to_json(const HelpRequest& r, bool personal) const {
         {"status_text", status_text(r)},
     };
     if (personal) {
-        j["resident_id_masked"] = r.resident_id_masked.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.resident_id_masked);
-        j["cancel_reason"] = r.cancel_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.cancel_reason);
+        j["resident_id_masked"] =
+            r.resident_id_masked.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.resident_id_masked);
+        j["cancel_reason"] =
+            r.cancel_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.cancel_reason);
         j["note"] = r.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.note);
         j["purged"] = r.purged;
     }
@@ -395,9 +433,10 @@ HelpResult HelpDesk::call(const CallOptions& options, const Actor& by) {
         return {HelpErrorKind::bad_input, "category: expected one of " + join_ids(help_category_ids()) +
                                               " (got \"" + options.category + "\")"};
     if (!contains(help_source_ids(), options.source))
-        return {HelpErrorKind::bad_input,
-                "source: expected one of " + join_ids(help_source_ids()) + " (got \"" + options.source + "\")"};
-    if (options.request_key.size() > 64) return {HelpErrorKind::bad_input, "request_key: at most 64 characters"};
+        return {HelpErrorKind::bad_input, "source: expected one of " + join_ids(help_source_ids()) +
+                                              " (got \"" + options.source + "\")"};
+    if (options.request_key.size() > 64)
+        return {HelpErrorKind::bad_input, "request_key: at most 64 characters"};
 
     Event event;
     HelpRequest request;
@@ -412,13 +451,15 @@ HelpResult HelpDesk::call(const CallOptions& options, const Actor& by) {
         int64_t now = station_.clock().now_ms();
         std::string day = format_local(from_ms(now), "%Y-%m-%d");
         DurableTransaction transaction(sql);
-        SQLite::Statement next_seq(sql, "SELECT COALESCE(MAX(day_seq), 0) + 1 FROM help_requests WHERE service_day = ?");
+        SQLite::Statement next_seq(
+            sql, "SELECT COALESCE(MAX(day_seq), 0) + 1 FROM help_requests WHERE service_day = ?");
         next_seq.bind(1, day);
         next_seq.executeStep();
         int64_t seq = next_seq.getColumn(0).getInt64();
-        SQLite::Statement insert(sql,
-                                 "INSERT INTO help_requests (ticket, service_day, day_seq, request_key, category, "
-                                 "source, state, created_at_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, 'called', ?, ?)");
+        SQLite::Statement insert(
+            sql,
+            "INSERT INTO help_requests (ticket, service_day, day_seq, request_key, category, "
+            "source, state, created_at_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, 'called', ?, ?)");
         insert.bind(1, make_ticket(seq));
         insert.bind(2, day);
         insert.bind(3, seq);
@@ -432,10 +473,12 @@ HelpResult HelpDesk::call(const CallOptions& options, const Actor& by) {
 
         std::string text = status_text(request);
         std::string type = event_type("called");
-        nlohmann::json data = {{"type", type}, {"at", now}, {"request", to_json(request, false)}, {"text", text}};
+        nlohmann::json data = {
+            {"type", type}, {"at", now}, {"request", to_json(request, false)}, {"text", text}};
         append_event(sql, type, now, request.id, data);
-        Station::write_audit(sql, now, by.audit_name(), type, std::to_string(request.id),
-                             {{"ticket", request.ticket}, {"source", request.source}, {"category", request.category}});
+        Station::write_audit(
+            sql, now, by.audit_name(), type, std::to_string(request.id),
+            {{"ticket", request.ticket}, {"source", request.source}, {"category", request.category}});
         if (outbox_) outbox_(sql, type, request, text);
         transaction.commit();
         event = Event{type, std::move(data), now};
@@ -458,7 +501,8 @@ HelpResult HelpDesk::apply(int64_t id, const char* operation, const Actor& by, c
         auto loaded = load(sql, id);
         if (!loaded) return {HelpErrorKind::not_found, "id: no help request " + std::to_string(id)};
         request = *loaded;
-        if (std::find(transition->from.begin(), transition->from.end(), request.state) == transition->from.end())
+        if (std::find(transition->from.begin(), transition->from.end(), request.state) ==
+            transition->from.end())
             return {HelpErrorKind::illegal_transition,
                     std::string("state: cannot ") + operation + " request " + std::to_string(id) + " (" +
                         request.ticket + "): it is " + help_state_name(request.state)};
@@ -472,7 +516,8 @@ HelpResult HelpDesk::apply(int64_t id, const char* operation, const Actor& by, c
         if (change.also_write) change.also_write(sql);
         std::string text = status_text(request);
         std::string type = event_type(change.event);
-        nlohmann::json data = {{"type", type}, {"at", now}, {"request", to_json(request, false)}, {"text", text}};
+        nlohmann::json data = {
+            {"type", type}, {"at", now}, {"request", to_json(request, false)}, {"text", text}};
         if (std::string(operation) == "escalate") data["level"] = request.escalation_level;
         append_event(sql, type, now, request.id, data);
         nlohmann::json detail = change.audit_detail;
@@ -510,7 +555,8 @@ HelpResult HelpDesk::identify(int64_t id, const std::string& id_number, const Ac
     for (char c : id_number)
         if (c != ' ' && c != '-') number += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     bool valid = number.size() >= 6 && number.size() <= 32 &&
-                 std::all_of(number.begin(), number.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+                 std::all_of(number.begin(), number.end(),
+                             [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
     // The refusal never repeats the number: it is personal data.
     if (!valid) return {HelpErrorKind::bad_input, "id_number: expected 6-32 letters or digits"};
     std::string masked = mask_id(number);
@@ -525,7 +571,8 @@ HelpResult HelpDesk::identify(int64_t id, const std::string& id_number, const Ac
     };
     // save() never writes the id columns, so a later change cannot undo retention's purge.
     change.also_write = [&](SQLite::Database& sql) {
-        SQLite::Statement update(sql, "UPDATE help_requests SET resident_id_masked = ?, resident_id_hash = ? WHERE id = ?");
+        SQLite::Statement update(
+            sql, "UPDATE help_requests SET resident_id_masked = ?, resident_id_hash = ? WHERE id = ?");
         update.bind(1, masked);
         update.bind(2, hash);
         update.bind(3, id);
@@ -591,13 +638,15 @@ HelpResult HelpDesk::cancel(int64_t id, const Actor& by, const std::string& reas
     change.edit = [&](HelpRequest& r, int64_t now) -> std::optional<std::pair<HelpErrorKind, std::string>> {
         if (by.kind == Actor::Kind::resident) {
             if (r.state != HelpState::called)
-                return std::make_pair(HelpErrorKind::illegal_transition,
-                                      std::string("state: a resident can only cancel a request that is called; it is ") +
-                                          help_state_name(r.state));
+                return std::make_pair(
+                    HelpErrorKind::illegal_transition,
+                    std::string("state: a resident can only cancel a request that is called; it is ") +
+                        help_state_name(r.state));
             if (now - r.created_at_ms > cancel_window_ms_)
                 return std::make_pair(HelpErrorKind::illegal_transition,
                                       "state: the " + std::to_string(cancel_window_ms_ / 1000) +
-                                          " s cancel window of request " + r.ticket + " has passed; staff will come");
+                                          " s cancel window of request " + r.ticket +
+                                          " has passed; staff will come");
         }
         r.closed_at_ms = now;
         r.closed_by = by.audit_name();
@@ -608,12 +657,14 @@ HelpResult HelpDesk::cancel(int64_t id, const Actor& by, const std::string& reas
 }
 
 HelpResult HelpDesk::rate(int64_t id, int faces, const Actor& by) {
-    if (faces < 1 || faces > 3) return {HelpErrorKind::bad_input, "rating: expected 1, 2 or 3 (got " + std::to_string(faces) + ")"};
+    if (faces < 1 || faces > 3)
+        return {HelpErrorKind::bad_input, "rating: expected 1, 2 or 3 (got " + std::to_string(faces) + ")"};
     Change change;
     change.event = "rated";
     change.audit_detail = {{"rating", faces}};
     change.edit = [&](HelpRequest& r, int64_t) -> std::optional<std::pair<HelpErrorKind, std::string>> {
-        if (r.rating) return std::make_pair(HelpErrorKind::illegal_transition, std::string("rating: already rated"));
+        if (r.rating)
+            return std::make_pair(HelpErrorKind::illegal_transition, std::string("rating: already rated"));
         r.rating = faces;
         return std::nullopt;
     };
@@ -628,8 +679,9 @@ HelpResult HelpDesk::escalate(int64_t id, int level) {
     change.audit_detail = {{"level", level}};
     change.edit = [&](HelpRequest& r, int64_t) -> std::optional<std::pair<HelpErrorKind, std::string>> {
         if (r.escalation_level >= level)
-            return std::make_pair(HelpErrorKind::illegal_transition,
-                                  "level: request " + r.ticket + " is already at level " + std::to_string(r.escalation_level));
+            return std::make_pair(
+                HelpErrorKind::illegal_transition,
+                "level: request " + r.ticket + " is already at level " + std::to_string(r.escalation_level));
         r.escalation_level = level;
         return std::nullopt;
     };
@@ -656,12 +708,13 @@ std::optional<HelpRequest> HelpDesk::get(int64_t id) {
 }
 
 std::vector<HelpRequest> HelpDesk::list(HelpListFilter filter, int limit) {
-    const char* where = filter == HelpListFilter::open     ? "WHERE state IN ('called', 'acknowledged', 'arrived')"
+    const char* where = filter == HelpListFilter::open
+                            ? "WHERE state IN ('called', 'acknowledged', 'arrived')"
                         : filter == HelpListFilter::closed ? "WHERE state IN ('resolved', 'cancelled')"
                                                            : "";
     auto lock = station_.db().lock();
-    SQLite::Statement query(station_.db().sql(),
-                            std::string("SELECT * FROM help_requests ") + where + " ORDER BY id DESC LIMIT ?");
+    SQLite::Statement query(station_.db().sql(), std::string("SELECT * FROM help_requests ") + where +
+                                                     " ORDER BY id DESC LIMIT ?");
     query.bind(1, std::max(1, limit));
     std::vector<HelpRequest> out;
     while (query.executeStep()) out.push_back(row_to_request(query));
@@ -670,8 +723,9 @@ std::vector<HelpRequest> HelpDesk::list(HelpListFilter filter, int limit) {
 
 std::vector<HelpRequest> HelpDesk::open_requests() {
     auto lock = station_.db().lock();
-    SQLite::Statement query(station_.db().sql(),
-                            "SELECT * FROM help_requests WHERE state IN ('called', 'acknowledged', 'arrived') ORDER BY id");
+    SQLite::Statement query(
+        station_.db().sql(),
+        "SELECT * FROM help_requests WHERE state IN ('called', 'acknowledged', 'arrived') ORDER BY id");
     std::vector<HelpRequest> out;
     while (query.executeStep()) out.push_back(row_to_request(query));
     return out;
@@ -720,10 +774,11 @@ int HelpDesk::purge_expired() {
         auto lock = station_.db().lock();
         SQLite::Database& sql = station_.db().sql();
         DurableTransaction transaction(sql);
-        SQLite::Statement update(sql,
-                                 "UPDATE help_requests SET cancel_reason = NULL, note = NULL, resident_id_masked = NULL, "
-                                 "resident_id_hash = NULL, purged_at_ms = ? "
-                                 "WHERE state IN ('resolved', 'cancelled') AND closed_at_ms < ? AND purged_at_ms IS NULL");
+        SQLite::Statement update(
+            sql,
+            "UPDATE help_requests SET cancel_reason = NULL, note = NULL, resident_id_masked = NULL, "
+            "resident_id_hash = NULL, purged_at_ms = ? "
+            "WHERE state IN ('resolved', 'cancelled') AND closed_at_ms < ? AND purged_at_ms IS NULL");
         update.bind(1, now);
         update.bind(2, now - retention_ms_);
         purged = update.exec();

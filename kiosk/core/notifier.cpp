@@ -26,7 +26,9 @@ Notifier::Notifier(Database& db, const Clock& clock, NotifierOptions options)
     if (sodium_init() < 0) spdlog::error("notifier: libsodium failed to initialise");
 }
 
-Notifier::~Notifier() { stop(); }
+Notifier::~Notifier() {
+    stop();
+}
 
 nlohmann::json Notifier::wecom_body(const std::string& text, const std::string& format) {
     // https://developer.work.weixin.qq.com/document/path/91770 (群机器人配置说明)
@@ -60,15 +62,16 @@ std::string Notifier::dingtalk_sign(const std::string& secret, int64_t timestamp
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state state;
     crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(to_sign.data()), to_sign.size());
+    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(to_sign.data()),
+                                  to_sign.size());
     crypto_auth_hmacsha256_final(&state, mac);
     char base64[sodium_base64_ENCODED_LEN(sizeof mac, sodium_base64_VARIANT_ORIGINAL)];
     sodium_bin2base64(base64, sizeof base64, mac, sizeof mac, sodium_base64_VARIANT_ORIGINAL);
     return url_encode(base64);
 }
 
-void Notifier::enqueue_locked(SQLite::Database& sql, const std::string& event_type, int level, const std::string& text,
-                              const nlohmann::json& request) {
+void Notifier::enqueue_locked(SQLite::Database& sql, const std::string& event_type, int level,
+                              const std::string& text, const nlohmann::json& request) {
     int64_t now = clock_.now_ms();
     for (const auto& target : options_.targets) {
         if (target.level > level) continue;
@@ -87,9 +90,10 @@ void Notifier::enqueue_locked(SQLite::Database& sql, const std::string& event_ty
                     {"request", request},
                     {"at", now}};
         }
-        SQLite::Statement insert(sql,
-                                 "INSERT INTO notify_outbox (created_at_ms, kind, url, body, next_attempt_at_ms) "
-                                 "VALUES (?, ?, ?, ?, ?)");
+        SQLite::Statement insert(
+            sql,
+            "INSERT INTO notify_outbox (created_at_ms, kind, url, body, next_attempt_at_ms) "
+            "VALUES (?, ?, ?, ?, ?)");
         insert.bind(1, now);
         insert.bind(2, target.kind);
         insert.bind(3, target.url);
@@ -99,7 +103,8 @@ void Notifier::enqueue_locked(SQLite::Database& sql, const std::string& event_ty
     }
 }
 
-void Notifier::enqueue(const std::string& event_type, int level, const std::string& text, const nlohmann::json& request) {
+void Notifier::enqueue(const std::string& event_type, int level, const std::string& text,
+                       const nlohmann::json& request) {
     {
         auto lock = db_.lock();
         SQLite::Transaction transaction(db_.sql());
@@ -111,8 +116,9 @@ void Notifier::enqueue(const std::string& event_type, int level, const std::stri
 
 std::string Notifier::delivery_url(const StationConfig::Notify& target, int64_t timestamp_ms) {
     if (target.kind != "dingtalk" || target.secret.empty()) return target.url;
-    return target.url + (target.url.find('?') == std::string::npos ? "?" : "&") + "timestamp=" +
-           std::to_string(timestamp_ms) + "&sign=" + dingtalk_sign(target.secret, timestamp_ms);
+    return target.url + (target.url.find('?') == std::string::npos ? "?" : "&") +
+           "timestamp=" + std::to_string(timestamp_ms) +
+           "&sign=" + dingtalk_sign(target.secret, timestamp_ms);
 }
 
 bool Notifier::send(const Delivery& delivery, std::string& problem) {
@@ -125,7 +131,8 @@ bool Notifier::send(const Delivery& delivery, std::string& problem) {
     auto configured = std::find_if(options_.targets.begin(), options_.targets.end(),
                                    [&](const StationConfig::Notify& n) { return n.url == delivery.url; });
     if (configured != options_.targets.end()) target = *configured;
-    WebhookReply reply = options_.transport(delivery_url(target, clock_.now_ms()), delivery.body, options_.timeout_ms);
+    WebhookReply reply =
+        options_.transport(delivery_url(target, clock_.now_ms()), delivery.body, options_.timeout_ms);
     if (reply.status == 0) {
         problem = reply.error.empty() ? "no reply" : reply.error;
         return false;
@@ -155,13 +162,15 @@ int Notifier::deliver_due() {
     std::vector<Delivery> due;
     {
         auto lock = db_.lock();
-        SQLite::Statement query(db_.sql(),
-                                "SELECT id, kind, url, body, attempts FROM notify_outbox "
-                                "WHERE delivered_at_ms IS NULL AND next_attempt_at_ms <= ? ORDER BY id LIMIT 50");
+        SQLite::Statement query(
+            db_.sql(),
+            "SELECT id, kind, url, body, attempts FROM notify_outbox "
+            "WHERE delivered_at_ms IS NULL AND next_attempt_at_ms <= ? ORDER BY id LIMIT 50");
         query.bind(1, clock_.now_ms());
         while (query.executeStep())
-            due.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getString(), query.getColumn(2).getString(),
-                           query.getColumn(3).getString(), query.getColumn(4).getInt()});
+            due.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                           query.getColumn(2).getString(), query.getColumn(3).getString(),
+                           query.getColumn(4).getInt()});
     }
     int delivered = 0;
     for (const Delivery& d : due) {
@@ -180,16 +189,17 @@ int Notifier::deliver_due() {
         } else {
             int shift = std::min(d.attempts, 20);
             int64_t backoff = std::min(options_.max_backoff_ms, options_.initial_backoff_ms << shift);
-            SQLite::Statement update(db_.sql(),
-                                     "UPDATE notify_outbox SET attempts = attempts + 1, next_attempt_at_ms = ?, "
-                                     "last_error = ? WHERE id = ?");
+            SQLite::Statement update(
+                db_.sql(),
+                "UPDATE notify_outbox SET attempts = attempts + 1, next_attempt_at_ms = ?, "
+                "last_error = ? WHERE id = ?");
             update.bind(1, now + backoff);
             update.bind(2, problem);
             update.bind(3, d.id);
             update.exec();
             // The URL may carry the robot's key: log only the kind and the outbox id.
-            spdlog::warn("notifier: {} message {} not delivered (attempt {}): {}; retry in {} s", d.kind, d.id,
-                         d.attempts + 1, problem, backoff / 1000);
+            spdlog::warn("notifier: {} message {} not delivered (attempt {}): {}; retry in {} s", d.kind,
+                         d.id, d.attempts + 1, problem, backoff / 1000);
         }
     }
     return delivered;
@@ -197,16 +207,18 @@ int Notifier::deliver_due() {
 
 std::optional<int64_t> Notifier::next_attempt_ms() {
     auto lock = db_.lock();
-    auto value = db_.sql().execAndGet("SELECT MIN(next_attempt_at_ms) FROM notify_outbox WHERE delivered_at_ms IS NULL");
+    auto value = db_.sql().execAndGet(
+        "SELECT MIN(next_attempt_at_ms) FROM notify_outbox WHERE delivered_at_ms IS NULL");
     if (value.isNull()) return std::nullopt;
     return value.getInt64();
 }
 
 OutboxStats Notifier::stats() {
     auto lock = db_.lock();
-    SQLite::Statement query(db_.sql(),
-                            "SELECT COALESCE(SUM(delivered_at_ms IS NULL), 0), COALESCE(SUM(delivered_at_ms IS NOT NULL), 0) "
-                            "FROM notify_outbox");
+    SQLite::Statement query(
+        db_.sql(),
+        "SELECT COALESCE(SUM(delivered_at_ms IS NULL), 0), COALESCE(SUM(delivered_at_ms IS NOT NULL), 0) "
+        "FROM notify_outbox");
     query.executeStep();
     return {query.getColumn(0).getInt64(), query.getColumn(1).getInt64()};
 }
@@ -252,12 +264,14 @@ void Notifier::work() {
             next = clock_.now_ms() + 5'000;
         }
         int64_t now = clock_.now_ms();
-        int64_t sleep_ms = std::clamp<int64_t>(next.value_or(now + kLongestSleepMs) - now, 0, kLongestSleepMs);
+        int64_t sleep_ms =
+            std::clamp<int64_t>(next.value_or(now + kLongestSleepMs) - now, 0, kLongestSleepMs);
         lock.lock();
         // A delivery that is due now but failed got a later next_attempt, so 0 only when
         // something new arrived meanwhile; then go round again.
         if (sleep_ms > 0)
-            changed_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [this] { return stopping_ || woken_; });
+            changed_.wait_for(lock, std::chrono::milliseconds(sleep_ms),
+                              [this] { return stopping_ || woken_; });
     }
 }
 

@@ -40,31 +40,31 @@ class Database;
 // One HTTP POST of JSON. The model has no network code: station-kiosk passes the API library's
 // httplib client (api::http_webhook_transport), tests pass their own.
 struct WebhookReply {
-    int status = 0;                               // HTTP status; 0 when there was no reply
+    int status = 0;  // HTTP status; 0 when there was no reply
     std::string body;
-    std::string error;                            // why there was no reply
+    std::string error;  // why there was no reply
 };
 using WebhookTransport =
     std::function<WebhookReply(const std::string& url, const std::string& json_body, int timeout_ms)>;
 
 struct NotifierOptions {
-    std::vector<StationConfig::Notify> targets;   // from [[notify]]
-    WebhookTransport transport;                   // null: messages wait in the outbox
-    std::string station_id, station_name;         // named in every message
-    int64_t initial_backoff_ms = 5'000;           // first retry after this; doubles per failure
-    int64_t max_backoff_ms = 600'000;             // ... up to this
-    int timeout_ms = 5'000;                       // connect and read timeout of one delivery
+    std::vector<StationConfig::Notify> targets;  // from [[notify]]
+    WebhookTransport transport;                  // null: messages wait in the outbox
+    std::string station_id, station_name;        // named in every message
+    int64_t initial_backoff_ms = 5'000;          // first retry after this; doubles per failure
+    int64_t max_backoff_ms = 600'000;            // ... up to this
+    int timeout_ms = 5'000;                      // connect and read timeout of one delivery
 };
 
 struct OutboxStats {
-    int64_t pending = 0;                          // not yet delivered
+    int64_t pending = 0;  // not yet delivered
     int64_t delivered = 0;
 };
 
 class Notifier {
 public:
     Notifier(Database& db, const Clock& clock, NotifierOptions options);
-    ~Notifier();                                  // stops the worker
+    ~Notifier();  // stops the worker
 
     // Queues one message per target whose level <= `level`. The caller holds the database lock
     // and an open transaction. `text` is the message in words; `request` goes into generic JSON.
@@ -74,13 +74,13 @@ public:
     void enqueue(const std::string& event_type, int level, const std::string& text,
                  const nlohmann::json& request);
 
-    int deliver_due();                            // tries every message due now, once; returns delivered
-    std::optional<int64_t> next_attempt_ms();     // earliest pending retry
+    int deliver_due();                         // tries every message due now, once; returns delivered
+    std::optional<int64_t> next_attempt_ms();  // earliest pending retry
     OutboxStats stats();
 
-    void start();                                 // the delivery worker; idempotent
-    void stop();                                  // wakes and joins it; idempotent
-    void wake();                                  // something was queued, or the clock moved
+    void start();  // the delivery worker; idempotent
+    void stop();   // wakes and joins it; idempotent
+    void wake();   // something was queued, or the clock moved
 
     // Message formats (public for tests).
     static nlohmann::json wecom_body(const std::string& text, const std::string& format);
@@ -97,12 +97,12 @@ private:
     Database& db_;
     const Clock& clock_;
     NotifierOptions options_;
-    std::mutex mutex_;                            // guards stopping_ and woken_
+    std::mutex mutex_;  // guards stopping_ and woken_
     std::condition_variable changed_;
     bool stopping_ = false;
     bool woken_ = false;
     std::thread worker_;
-    std::mutex delivering_;                       // one deliver_due() at a time (worker and tests)
+    std::mutex delivering_;  // one deliver_due() at a time (worker and tests)
 };
 
 }  // namespace station

@@ -22,7 +22,8 @@ struct Kiosk {
     Kiosk() {
         REQUIRE(process.wait_for_stderr("api: listening", 30s));
         std::smatch m;
-        REQUIRE(std::regex_search(process.err_so_far(), m, std::regex(R"(listening on (http://127\.0\.0\.1:[0-9]+)/)")));
+        REQUIRE(std::regex_search(process.err_so_far(), m,
+                                  std::regex(R"(listening on (http://127\.0\.0\.1:[0-9]+)/)")));
         url = m[1];
     }
     int64_t call(const std::string& category) {
@@ -80,9 +81,11 @@ TEST_CASE("stationctl requests ack, arrive, resolve move a request along") {
 
 TEST_CASE("stationctl requests: a wrong PIN exits 1, a missing id exits 2") {
     Kiosk k;
-    auto wrong = run_process({bin_path("stationctl"), "requests", "list", "--server", k.url, "--user", "demo", "--pin", "0000"});
+    auto wrong = run_process(
+        {bin_path("stationctl"), "requests", "list", "--server", k.url, "--user", "demo", "--pin", "0000"});
     CHECK(wrong.exit_code == 1);
     CHECK(wrong.err.find("login") != std::string::npos);
-    auto missing = run_process({bin_path("stationctl"), "requests", "ack", "--server", k.url, "--user", "demo", "--pin", "2468"});
+    auto missing = run_process(
+        {bin_path("stationctl"), "requests", "ack", "--server", k.url, "--user", "demo", "--pin", "2468"});
     CHECK(missing.exit_code == 2);
 }

@@ -63,7 +63,8 @@ public:
         if (!token.empty()) request += "Authorization: Bearer " + token + "\r\n";
         request += extra_headers;
         if (method == "POST")
-            request += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+            request +=
+                "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
         request += "\r\n" + body;
         for (size_t sent = 0; sent < request.size();) {
             ssize_t n = write(fd_, request.data() + sent, request.size() - sent);
@@ -82,7 +83,8 @@ public:
         int status = std::atoi(head.c_str() + head.find(' ') + 1);
         size_t length = 0;
         std::smatch m;
-        if (std::regex_search(head, m, std::regex("[Cc]ontent-[Ll]ength: *([0-9]+)"))) length = std::stoul(m[1]);
+        if (std::regex_search(head, m, std::regex("[Cc]ontent-[Ll]ength: *([0-9]+)")))
+            length = std::stoul(m[1]);
         while (buffer_.size() < header_end + 4 + length)
             if (!fill()) return {0, ""};
         std::string body = buffer_.substr(header_end + 4, length);
@@ -90,8 +92,8 @@ public:
         return {status, body};
     }
 
-    std::pair<int, std::string> request(const std::string& method, const std::string& path, const std::string& token,
-                                        const std::string& body = "") {
+    std::pair<int, std::string> request(const std::string& method, const std::string& path,
+                                        const std::string& token, const std::string& body = "") {
         if (!send_request(method, path, token, body)) return {0, ""};
         return read_response();
     }
@@ -144,9 +146,9 @@ void bench_help_desk() {
             port = ntohs(address.sin_port);
         close(probe);
     }
-    station::test::ChildProcess server({station::test::bin_path("station-kiosk"), "--headless", "--demo", "--data",
-                                        (data / "d").string(), "--api", "127.0.0.1:" + std::to_string(port),
-                                        "--log-level", "warn"});
+    station::test::ChildProcess server({station::test::bin_path("station-kiosk"), "--headless", "--demo",
+                                        "--data", (data / "d").string(), "--api",
+                                        "127.0.0.1:" + std::to_string(port), "--log-level", "warn"});
     bool up = false;
     for (int i = 0; i < 300 && !up; ++i) {  // up to 30 s for the first start (migrations, demo account)
         Connection probe(port);
@@ -199,7 +201,8 @@ void bench_help_desk() {
     std::vector<double> latencies;
     for (int i = 0; i < 300; ++i) {
         auto start = SteadyClock::now();
-        auto reply = control.request("POST", "/api/v1/requests", token, R"({"category":"other","source":"staff"})");
+        auto reply =
+            control.request("POST", "/api/v1/requests", token, R"({"category":"other","source":"staff"})");
         if (reply.first != 201) break;
         int64_t id = nlohmann::json::parse(reply.second)["id"];
         std::unique_lock<std::mutex> lock(mutex);
@@ -220,7 +223,8 @@ void bench_help_desk() {
             for (int n = 0; n < 100000 && !stop; ++n) {
                 auto reply = connection->request("POST", "/api/v1/requests", token, R"({"source":"staff"})");
                 if (reply.first == 201) ++created;
-                if (reply.first == 0) connection = std::make_unique<Connection>(port);  // server closed keep-alive
+                if (reply.first == 0)
+                    connection = std::make_unique<Connection>(port);  // server closed keep-alive
             }
         });
     std::this_thread::sleep_for(3s);

@@ -55,7 +55,8 @@ struct Fixture {
         return c;
     }
     std::string login(const std::string& user, const std::string& pin) {
-        auto r = client().Post("/api/v1/login", nlohmann::json{{"user", user}, {"pin", pin}}.dump(), "application/json");
+        auto r = client().Post("/api/v1/login", nlohmann::json{{"user", user}, {"pin", pin}}.dump(),
+                               "application/json");
         REQUIRE(r);
         REQUIRE(r->status == 200);
         return nlohmann::json::parse(r->body)["token"];
@@ -79,8 +80,8 @@ struct Fixture {
 
     // Reads the event stream until `want` events came (or 10 s of silence). `on_open` runs once the
     // stream is established, e.g. to make a change that must then arrive.
-    std::vector<SseEvent> read_events(const std::string& token, std::optional<int64_t> last_event_id, size_t want,
-                                      const std::function<void()>& on_open = {}) {
+    std::vector<SseEvent> read_events(const std::string& token, std::optional<int64_t> last_event_id,
+                                      size_t want, const std::function<void()>& on_open = {}) {
         httplib::Headers headers = {{"Authorization", "Bearer " + token}};
         if (last_event_id) headers.emplace("Last-Event-ID", std::to_string(*last_event_id));
         std::vector<SseEvent> events;
@@ -97,7 +98,8 @@ struct Fixture {
                 size_t at = 0;
                 while (at < frame.size()) {
                     size_t eol = frame.find('\n', at);
-                    std::string line = frame.substr(at, eol == std::string::npos ? std::string::npos : eol - at);
+                    std::string line =
+                        frame.substr(at, eol == std::string::npos ? std::string::npos : eol - at);
                     at = eol == std::string::npos ? frame.size() : eol + 1;
                     if (line.rfind("id: ", 0) == 0) event.id = std::stoll(line.substr(4));
                     if (line.rfind("event: ", 0) == 0) event.type = line.substr(7);
@@ -178,8 +180,10 @@ TEST_CASE("the auth matrix: 401 without a valid token, 403 for the wrong role") 
             CAPTURE(route.method);
             CAPTURE(route.path);
             CAPTURE(who);
-            if (route.path == "/api/v1/events" && (who == "staff" || who == "admin" || who == "device")) continue;
-            auto r = std::string(route.method) == "GET" ? f.get(route.path, token) : f.post(route.path, token, "{}");
+            if (route.path == "/api/v1/events" && (who == "staff" || who == "admin" || who == "device"))
+                continue;
+            auto r = std::string(route.method) == "GET" ? f.get(route.path, token)
+                                                        : f.post(route.path, token, "{}");
             REQUIRE(r);
             if (who == "none" || who == "forged") {
                 CHECK(r->status == 401);
@@ -320,7 +324,8 @@ TEST_CASE("the event stream carries each change with an id and resumes with Last
     REQUIRE(after_restart.size() == 1);
     CHECK(after_restart[0].id == 5);
 
-    auto bad = f.client().Get("/api/v1/events", {{"Authorization", "Bearer " + staff}, {"Last-Event-ID", "x"}});
+    auto bad =
+        f.client().Get("/api/v1/events", {{"Authorization", "Bearer " + staff}, {"Last-Event-ID", "x"}});
     REQUIRE(bad);
     CHECK(bad->status == 400);
 }

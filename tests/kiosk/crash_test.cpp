@@ -4,10 +4,11 @@
 //
 // The normal suite kills 5 times. The long run kills 200 times:
 //     STATION_LONG_TESTS=1 ./build/tests/test_kiosk -tc='*SIGKILL*'
-// (about 2-3 minutes on two cores).
+// (about 4-5 minutes on two shared cores; last run: 200 kills, 9955 of 10155 calls confirmed, all found
+// once).
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 #include <httplib.h>
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
 #include <atomic>
@@ -80,14 +81,16 @@ TEST_CASE("every call confirmed with 201 survives SIGKILL, exactly once") {
                 std::string key = "r" + std::to_string(round) + "-" + std::to_string(n);
                 ++attempted;
                 auto r = client.Post("/api/v1/requests", headers,
-                                     nlohmann::json{{"source", "staff"}, {"request_key", key}}.dump(), "application/json");
+                                     nlohmann::json{{"source", "staff"}, {"request_key", key}}.dump(),
+                                     "application/json");
                 if (!r) break;
                 if (r->status != 201) continue;
                 auto body = nlohmann::json::parse(r->body);
                 this_round.push_back({key, {body["id"].get<int64_t>(), body["ticket"].get<std::string>()}});
             }
         });
-        std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(30, 300)(random)));
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::uniform_int_distribution<int>(30, 300)(random)));
         CHECK(kiosk->stop(SIGKILL) == 128 + SIGKILL);
         stop = true;
         console.join();
@@ -96,13 +99,16 @@ TEST_CASE("every call confirmed with 201 survives SIGKILL, exactly once") {
     MESSAGE(kills << " kills, " << confirmed.size() << " confirmed calls of " << attempted << " attempted");
     REQUIRE(confirmed.size() > 0);
 
-    SUBCASE("the database holds each confirmed call once, with its ticket and its event") {
+    {  // the database holds each confirmed call once, with its ticket and its event
         SQLite::Database db((dir / "data" / "station.db").string(), SQLite::OPEN_READWRITE);
         CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
         std::map<std::string, Confirmed> stored;
-        SQLite::Statement rows(db, "SELECT request_key, id, ticket FROM help_requests WHERE request_key IS NOT NULL");
+        SQLite::Statement rows(
+            db, "SELECT request_key, id, ticket FROM help_requests WHERE request_key IS NOT NULL");
         while (rows.executeStep())
-            CHECK(stored.emplace(rows.getColumn(0).getString(), Confirmed{rows.getColumn(1).getInt64(), rows.getColumn(2).getString()})
+            CHECK(stored
+                      .emplace(rows.getColumn(0).getString(),
+                               Confirmed{rows.getColumn(1).getInt64(), rows.getColumn(2).getString()})
                       .second);  // UNIQUE makes a second row impossible; check anyway
         for (const auto& [key, call] : confirmed) {
             CAPTURE(key);
@@ -113,12 +119,14 @@ TEST_CASE("every call confirmed with 201 survives SIGKILL, exactly once") {
         }
         CHECK(db.execAndGet("SELECT COUNT(*) FROM help_requests").getInt64() <= attempted);
         CHECK(db.execAndGet("SELECT COUNT(*) FROM (SELECT service_day, ticket FROM help_requests "
-                            "GROUP BY service_day, ticket HAVING COUNT(*) > 1)").getInt() == 0);
+                            "GROUP BY service_day, ticket HAVING COUNT(*) > 1)")
+                  .getInt() == 0);
         CHECK(db.execAndGet("SELECT COUNT(*) FROM help_requests r WHERE (SELECT COUNT(*) FROM help_events e "
-                            "WHERE e.request_id = r.id AND e.type = 'help.called') != 1").getInt() == 0);
+                            "WHERE e.request_id = r.id AND e.type = 'help.called') != 1")
+                  .getInt() == 0);
     }
 
-    SUBCASE("a restarted kiosk serves them, and a retried key is not called twice") {
+    {  // a restarted kiosk serves them, and a retried key is not called twice
         int port = 0;
         auto kiosk = start_kiosk(data_dir, port);
         std::string token = login(port);
@@ -129,8 +137,9 @@ TEST_CASE("every call confirmed with 201 survives SIGKILL, exactly once") {
         REQUIRE(r);
         CHECK(r->status == 200);
         CHECK(nlohmann::json::parse(r->body)["ticket"] == call.ticket);
-        auto retry = client.Post("/api/v1/requests", headers, nlohmann::json{{"source", "staff"}, {"request_key", key}}.dump(),
-                                 "application/json");
+        auto retry =
+            client.Post("/api/v1/requests", headers,
+                        nlohmann::json{{"source", "staff"}, {"request_key", key}}.dump(), "application/json");
         REQUIRE(retry);
         CHECK(retry->status == 200);
         CHECK(nlohmann::json::parse(retry->body)["id"] == call.id);

@@ -45,7 +45,8 @@ struct Fixture {
     bool wait_for(const std::string& type, size_t count) {
         std::unique_lock<std::mutex> lock(mutex);
         return changed.wait_for(lock, 10s, [&] {
-            return size_t(std::count_if(seen.begin(), seen.end(), [&](const auto& e) { return e.type == type; })) >= count;
+            return size_t(std::count_if(seen.begin(), seen.end(),
+                                        [&](const auto& e) { return e.type == type; })) >= count;
         });
     }
 };
@@ -68,11 +69,44 @@ TEST_CASE("next_escalation: the ladder as a table") {
     using K = EscalationStep::Kind;
     const Row table[] = {
         {"fresh call climbs to 1 at 60 s", HelpState::called, 0, {}, {}, t0, K::raise_level, 1, t0 + 60'000},
-        {"level 1 climbs to 2 at 180 s", HelpState::called, 1, {}, {}, t0 + 61'000, K::raise_level, 2, t0 + 180'000},
-        {"long unanswered (restart) jumps to 2", HelpState::called, 0, {}, {}, t0 + 200'000, K::raise_level, 2, t0 + 180'000},
-        {"level 2 keeps re-alerting", HelpState::called, 2, {}, {}, t0 + 200'000, K::realert, 2, t0 + 780'000},
-        {"acknowledged re-alerts 10 min later", HelpState::acknowledged, 1, t0 + 70'000, {}, t0 + 70'000, K::realert, 1, t0 + 670'000},
-        {"then 10 min after the last re-alert", HelpState::acknowledged, 1, t0 + 70'000, t0 + 670'000, t0 + 670'000, K::realert, 1, t0 + 1'270'000},
+        {"level 1 climbs to 2 at 180 s",
+         HelpState::called,
+         1,
+         {},
+         {},
+         t0 + 61'000,
+         K::raise_level,
+         2,
+         t0 + 180'000},
+        {"long unanswered (restart) jumps to 2",
+         HelpState::called,
+         0,
+         {},
+         {},
+         t0 + 200'000,
+         K::raise_level,
+         2,
+         t0 + 180'000},
+        {"level 2 keeps re-alerting",
+         HelpState::called,
+         2,
+         {},
+         {},
+         t0 + 200'000,
+         K::realert,
+         2,
+         t0 + 780'000},
+        {"acknowledged re-alerts 10 min later",
+         HelpState::acknowledged,
+         1,
+         t0 + 70'000,
+         {},
+         t0 + 70'000,
+         K::realert,
+         1,
+         t0 + 670'000},
+        {"then 10 min after the last re-alert", HelpState::acknowledged, 1, t0 + 70'000, t0 + 670'000,
+         t0 + 670'000, K::realert, 1, t0 + 1'270'000},
         {"arrived: nothing more", HelpState::arrived, 1, t0 + 70'000, {}, t0 + 90'000, std::nullopt, 0, 0},
         {"resolved: nothing more", HelpState::resolved, 0, t0 + 10'000, {}, t0 + 90'000, std::nullopt, 0, 0},
         {"cancelled: nothing more", HelpState::cancelled, 0, {}, {}, t0 + 90'000, std::nullopt, 0, 0},

@@ -69,16 +69,16 @@ TEST_CASE("help desk transition table: every operation from every state") {
         std::optional<S> to;  // nullopt: refused, naming the state
     };
     const Row table[] = {
-        {S::called, "acknowledge", S::acknowledged},   {S::called, "arrive", S::arrived},
-        {S::called, "resolve", std::nullopt},          {S::called, "cancel", S::cancelled},
+        {S::called, "acknowledge", S::acknowledged},    {S::called, "arrive", S::arrived},
+        {S::called, "resolve", std::nullopt},           {S::called, "cancel", S::cancelled},
         {S::acknowledged, "acknowledge", std::nullopt}, {S::acknowledged, "arrive", S::arrived},
-        {S::acknowledged, "resolve", S::resolved},     {S::acknowledged, "cancel", S::cancelled},
-        {S::arrived, "acknowledge", std::nullopt},     {S::arrived, "arrive", std::nullopt},
-        {S::arrived, "resolve", S::resolved},          {S::arrived, "cancel", S::cancelled},
-        {S::resolved, "acknowledge", std::nullopt},    {S::resolved, "arrive", std::nullopt},
-        {S::resolved, "resolve", std::nullopt},        {S::resolved, "cancel", std::nullopt},
-        {S::cancelled, "acknowledge", std::nullopt},   {S::cancelled, "arrive", std::nullopt},
-        {S::cancelled, "resolve", std::nullopt},       {S::cancelled, "cancel", std::nullopt},
+        {S::acknowledged, "resolve", S::resolved},      {S::acknowledged, "cancel", S::cancelled},
+        {S::arrived, "acknowledge", std::nullopt},      {S::arrived, "arrive", std::nullopt},
+        {S::arrived, "resolve", S::resolved},           {S::arrived, "cancel", S::cancelled},
+        {S::resolved, "acknowledge", std::nullopt},     {S::resolved, "arrive", std::nullopt},
+        {S::resolved, "resolve", std::nullopt},         {S::resolved, "cancel", std::nullopt},
+        {S::cancelled, "acknowledge", std::nullopt},    {S::cancelled, "arrive", std::nullopt},
+        {S::cancelled, "resolve", std::nullopt},        {S::cancelled, "cancel", std::nullopt},
     };
     Fixture f;
     for (const Row& row : table) {
@@ -99,9 +99,10 @@ TEST_CASE("help desk transition table: every operation from every state") {
         } else {
             REQUIRE_FALSE(result.ok());
             CHECK(result.error_kind() == HelpErrorKind::illegal_transition);
-            CHECK(result.error().find(std::string("it is ") + station::help_state_name(row.from)) != std::string::npos);
-            CHECK(f.desk().get(id)->state == row.from);   // nothing changed
-            CHECK(f.events.size() == events_before);      // and nobody was told
+            CHECK(result.error().find(std::string("it is ") + station::help_state_name(row.from)) !=
+                  std::string::npos);
+            CHECK(f.desk().get(id)->state == row.from);  // nothing changed
+            CHECK(f.events.size() == events_before);     // and nobody was told
         }
     }
 }
@@ -127,7 +128,8 @@ TEST_CASE("a call is committed and journaled before its event is published") {
     Fixture f;
     int64_t rows_seen_by_handler = -1;
     f.station->events().subscribe([&](const station::Event& e) {
-        if (e.type == "help.called") rows_seen_by_handler = f.desk().list(station::HelpListFilter::all).size();
+        if (e.type == "help.called")
+            rows_seen_by_handler = f.desk().list(station::HelpListFilter::all).size();
     });
     auto call = f.desk().call({"medical", "screen", ""}, Actor::resident());
     REQUIRE(call.ok());
@@ -297,7 +299,8 @@ kind = "dingtalk"
 url = "https://oapi.dingtalk.com/robot/send?access_token=t"
 secret = "SECabc"
 level = 2
-)", "s.toml");
+)",
+                                        "s.toml");
     REQUIRE_MESSAGE(config.ok(), config.error().message);
     CHECK(config->api.allow_lan);
     CHECK(config->help.level1_after_s == 30);
@@ -312,17 +315,22 @@ level = 2
         const char* message;
     };
     const Bad cases[] = {
-        {"[[notify]]\nkind = \"slack\"\nurl = \"http://x\"\n", "s.toml:2: key 'notify.kind': expected one of wecom, dingtalk, json"},
-        {"[[notify]]\nkind = \"json\"\nurl = \"ftp://x\"\n", "s.toml:3: key 'notify.url': expected an http:// or https:// URL"},
+        {"[[notify]]\nkind = \"slack\"\nurl = \"http://x\"\n",
+         "s.toml:2: key 'notify.kind': expected one of wecom, dingtalk, json"},
+        {"[[notify]]\nkind = \"json\"\nurl = \"ftp://x\"\n",
+         "s.toml:3: key 'notify.url': expected an http:// or https:// URL"},
         {"[[notify]]\nkind = \"json\"\n", "key 'notify.url': missing"},
-        {"[[notify]]\nkind = \"json\"\nurl = \"http://x\"\ncolour = 1\n", "s.toml:4: unknown key 'notify.colour'"},
-        {"[help]\nlevel1_after_s = 120\nlevel2_after_s = 100\n", "s.toml:3: key 'help.level2_after_s': must be greater"},
+        {"[[notify]]\nkind = \"json\"\nurl = \"http://x\"\ncolour = 1\n",
+         "s.toml:4: unknown key 'notify.colour'"},
+        {"[help]\nlevel1_after_s = 120\nlevel2_after_s = 100\n",
+         "s.toml:3: key 'help.level2_after_s': must be greater"},
         {"[help]\nretention_days = 0\n", "s.toml:2: key 'help.retention_days': must be between 1 and 3650"},
     };
     for (const Bad& bad : cases) {
         CAPTURE(bad.text);
         auto refused = station::parse_config(bad.text, "s.toml");
         REQUIRE_FALSE(refused.ok());
-        CHECK_MESSAGE(refused.error().message.find(bad.message) != std::string::npos, refused.error().message);
+        CHECK_MESSAGE(refused.error().message.find(bad.message) != std::string::npos,
+                      refused.error().message);
     }
 }

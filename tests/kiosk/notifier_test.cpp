@@ -39,7 +39,9 @@ public:
         server_.stop();
         thread_.join();
     }
-    std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+    std::string url(const std::string& path) const {
+        return "http://127.0.0.1:" + std::to_string(port_) + path;
+    }
     std::vector<std::pair<std::string, std::string>> received() {
         std::lock_guard<std::mutex> guard(mutex_);
         return received_;
@@ -50,7 +52,7 @@ private:
     std::thread thread_;
     int port_ = 0;
     int failures_;
-    std::mutex mutex_;  // guards received_
+    std::mutex mutex_;                                           // guards received_
     std::vector<std::pair<std::string, std::string>> received_;  // target (path + query), body
 };
 
@@ -84,8 +86,10 @@ TEST_CASE("WeCom and DingTalk bodies are the robots' real text and markdown form
 
 TEST_CASE("DingTalk sign is urlencode(base64(HMAC-SHA256(secret, timestamp\\nsecret)))") {
     // Expected value computed independently with Python's hmac, base64 and urllib.parse.quote_plus.
-    CHECK(Notifier::dingtalk_sign("SEC000test", 1700000000000) == "1hLl2KkRX3rps9FaitIUwaac%2BCtAFEaP345jvdrTL7c%3D");
-    station::StationConfig::Notify target{"dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=abc", "SEC000test"};
+    CHECK(Notifier::dingtalk_sign("SEC000test", 1700000000000) ==
+          "1hLl2KkRX3rps9FaitIUwaac%2BCtAFEaP345jvdrTL7c%3D");
+    station::StationConfig::Notify target{"dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=abc",
+                                          "SEC000test"};
     CHECK(Notifier::delivery_url(target, 1700000000000) ==
           "https://oapi.dingtalk.com/robot/send?access_token=abc&timestamp=1700000000000&sign="
           "1hLl2KkRX3rps9FaitIUwaac%2BCtAFEaP345jvdrTL7c%3D");
@@ -100,16 +104,16 @@ TEST_CASE("a webhook that fails twice is retried with doubling back-off and deli
     REQUIRE(f.station->help_desk().call({"medical", "screen", ""}, station::Actor::resident()).ok());
     CHECK(notifier.stats().pending == 1);
 
-    CHECK(notifier.deliver_due() == 0);                         // 500
+    CHECK(notifier.deliver_due() == 0);  // 500
     CHECK(*notifier.next_attempt_ms() == f.clock->now_ms() + 5'000);
     f.clock->advance(4s);
-    CHECK(notifier.deliver_due() == 0);                         // not due yet: no request
+    CHECK(notifier.deliver_due() == 0);  // not due yet: no request
     CHECK(robot.received().size() == 1);
     f.clock->advance(1s);
-    CHECK(notifier.deliver_due() == 0);                         // 500 again
+    CHECK(notifier.deliver_due() == 0);  // 500 again
     CHECK(*notifier.next_attempt_ms() == f.clock->now_ms() + 10'000);
     f.clock->advance(10s);
-    CHECK(notifier.deliver_due() == 1);                         // delivered
+    CHECK(notifier.deliver_due() == 1);  // delivered
     CHECK(notifier.stats().pending == 0);
     CHECK(notifier.stats().delivered == 1);
     CHECK_FALSE(notifier.next_attempt_ms().has_value());
