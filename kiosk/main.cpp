@@ -1,7 +1,7 @@
 // station-kiosk: the touch kiosk and public display of one 党群服务站, or (--headless) just the
 // station's services. See README.md for the flags and kiosk/station.example.toml for the config.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdio>
@@ -20,8 +20,8 @@
 
 namespace {
 
-constexpr int kExitBadInput = 2;   // bad flags, config or screen name: nothing was created
-constexpr int kExitFailure = 1;    // the data folder, database or renderer failed
+constexpr int kExitBadInput = 2;  // bad flags, config or screen name: nothing was created
+constexpr int kExitFailure = 1;   // the data folder, database or renderer failed
 
 struct Size {
     int width = 0, height = 0;
@@ -32,7 +32,8 @@ std::optional<Size> parse_size(const std::string& text) {
     std::smatch m;
     if (!std::regex_match(text, m, pattern)) return std::nullopt;
     Size size{std::stoi(m[1]), std::stoi(m[2])};
-    if (size.width < 320 || size.height < 240 || size.width > 16384 || size.height > 16384) return std::nullopt;
+    if (size.width < 320 || size.height < 240 || size.width > 16384 || size.height > 16384)
+        return std::nullopt;
     return size;
 }
 
@@ -42,13 +43,20 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
-int run_headless(station::Station& station) {
+// Blocked before any thread starts, so every thread inherits the mask and a SIGTERM that comes
+// while the services are still starting waits for sigwait() instead of killing the process.
+sigset_t stop_signals() {
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    spdlog::info("station services running headless for '{}'; stop with SIGTERM", station.config().station.id);
+    return signals;
+}
+
+int run_headless(station::Station& station) {
+    sigset_t signals = stop_signals();
+    spdlog::info("station services running headless for '{}'; stop with SIGTERM",
+                 station.config().station.id);
     int received = 0;
     sigwait(&signals, &received);
     spdlog::info("stopping on signal {}", received);
@@ -135,6 +143,10 @@ int main(int argc, char** argv) {
     options.data_dir = station::resolve_data_dir(data_dir, config.data.dir);
     options.demo = demo;
     options.webhook_transport = station::api::http_webhook_transport();
+    if (headless) {  // before Station::open starts any thread
+        sigset_t signals = stop_signals();
+        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    }
     auto opened = station::Station::open(options);
     if (!opened) {
         spdlog::error("{}", opened.error().message);

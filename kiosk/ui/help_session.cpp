@@ -19,7 +19,9 @@ HelpSession::HelpSession(Station& station, UiQueue& ui_queue, Worker& worker)
     });
 }
 
-HelpSession::~HelpSession() { station_.events().unsubscribe(subscription_); }
+HelpSession::~HelpSession() {
+    station_.events().unsubscribe(subscription_);
+}
 
 namespace {
 
@@ -41,7 +43,10 @@ void HelpSession::apply(const nlohmann::json& request, const std::string& text) 
         snapshot.escalation = escalation->value("level", 0);
     snapshot.rated = request.contains("rating") && !request["rating"].is_null();
     snapshot.status_text = text.empty() ? text_field(request, "status_text") : text;
+    bool changed = !current_ || current_->id != snapshot.id || current_->state != snapshot.state ||
+                   current_->escalation != snapshot.escalation;
     current_ = snapshot;
+    if (changed && announcer_) announcer_(snapshot);
 }
 
 void HelpSession::call() {
@@ -91,26 +96,23 @@ void HelpSession::choose_category(const std::string& id) {
     if (!current_ || !current_->open()) return;
     int64_t request = current_->id;
     current_->category = id;  // shown at once; the desk's event confirms it
-    send(worker_, ui_queue_, &error_, [this, request, id] {
-        return station_.help_desk().set_category(request, id, Actor::resident());
-    });
+    send(worker_, ui_queue_, &error_,
+         [this, request, id] { return station_.help_desk().set_category(request, id, Actor::resident()); });
 }
 
 void HelpSession::cancel_by_resident() {
     if (!can_cancel()) return;
     int64_t request = current_->id;
-    send(worker_, ui_queue_, &error_, [this, request] {
-        return station_.help_desk().cancel(request, Actor::resident());
-    });
+    send(worker_, ui_queue_, &error_,
+         [this, request] { return station_.help_desk().cancel(request, Actor::resident()); });
 }
 
 void HelpSession::rate(int faces) {
     if (!current_ || current_->state != "resolved" || current_->rated) return;
     int64_t request = current_->id;
     current_->rated = true;
-    send(worker_, ui_queue_, &error_, [this, request, faces] {
-        return station_.help_desk().rate(request, faces, Actor::resident());
-    });
+    send(worker_, ui_queue_, &error_,
+         [this, request, faces] { return station_.help_desk().rate(request, faces, Actor::resident()); });
 }
 
 void HelpSession::dismiss() {
@@ -126,6 +128,8 @@ int64_t HelpSession::ms_until_cancel_closes() const {
     return left > 0 ? left : -1;
 }
 
-bool HelpSession::can_cancel() const { return ms_until_cancel_closes() > 0; }
+bool HelpSession::can_cancel() const {
+    return ms_until_cancel_closes() > 0;
+}
 
 }  // namespace station::ui

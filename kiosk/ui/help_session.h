@@ -6,6 +6,7 @@
 // the screen in words within one event.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -17,10 +18,10 @@ namespace station::ui {
 
 struct HelpSnapshot {
     int64_t id = 0;
-    std::string ticket;          // "A012"
-    std::string state;           // "called", "acknowledged", "arrived", "resolved", "cancelled"
-    std::string category;        // "" until chosen
-    std::string status_text;     // "王老师正在赶来"
+    std::string ticket;       // "A012"
+    std::string state;        // "called", "acknowledged", "arrived", "resolved", "cancelled"
+    std::string category;     // "" until chosen
+    std::string status_text;  // "王老师正在赶来"
     int64_t created_at_ms = 0;
     int escalation = 0;
     bool rated = false;
@@ -33,18 +34,23 @@ public:
     ~HelpSession();
 
     // --- Operations (UI thread). Each is sent to the desk at once; results arrive as events.
-    void call();                                 // the help button: a new call, or show the open one
+    void call();  // the help button: a new call, or show the open one
     void choose_category(const std::string& id);
-    void cancel_by_resident();                   // 按错了, within the desk's cancel window
-    void rate(int faces);                        // 1..3, after resolution
-    void dismiss();                              // the resident leaves: forget a closed call
+    void cancel_by_resident();  // 按错了, within the desk's cancel window
+    void rate(int faces);       // 1..3, after resolution
+    void dismiss();             // the resident leaves: forget a closed call
+
+    // Called on the UI thread whenever the call's state changes (the voice prompt hangs here).
+    void set_announcer(std::function<void(const HelpSnapshot&)> announcer) {
+        announcer_ = std::move(announcer);
+    }
 
     // --- State (UI thread).
-    bool sending() const { return sending_; }    // the call is on its way to the desk
+    bool sending() const { return sending_; }  // the call is on its way to the desk
     const std::optional<HelpSnapshot>& current() const { return current_; }
     bool has_open_call() const { return sending_ || (current_ && current_->open()); }
-    bool can_cancel() const;                     // state called and inside the cancel window
-    int64_t ms_until_cancel_closes() const;      // -1 when it cannot be cancelled
+    bool can_cancel() const;                             // state called and inside the cancel window
+    int64_t ms_until_cancel_closes() const;              // -1 when it cannot be cancelled
     const std::string& error() const { return error_; }  // the last failure, in words; "" if none
 
 private:
@@ -55,6 +61,7 @@ private:
     int subscription_ = 0;
     bool sending_ = false;
     std::optional<HelpSnapshot> current_;
+    std::function<void(const HelpSnapshot&)> announcer_;
     std::string error_;
 };
 

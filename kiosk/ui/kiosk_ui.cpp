@@ -14,7 +14,8 @@ std::vector<std::string> ui_texts(const Station& station) {
     std::vector<std::string> texts;
     for (const auto& [key, text] : active_catalogue().all()) texts.push_back(text);
     texts.push_back(station.config().station.name);
-    for (const StaffMember& member : const_cast<Station&>(station).staff().list()) texts.push_back(member.display_name);
+    for (const StaffMember& member : const_cast<Station&>(station).staff().list())
+        texts.push_back(member.display_name);
     return texts;
 }
 
@@ -28,11 +29,20 @@ double choose_dpi(double requested, int display) {
 }
 
 KioskUi::KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, double dpi, UiQueue& ui_queue)
-    : station_(station), window_(window), renderer_(renderer), theme_(dpi), screens_(make_screens()),
-      navigator_(screen_names()), help_(std::make_unique<HelpSession>(station, ui_queue, worker_)) {}
+    : station_(station),
+      window_(window),
+      renderer_(renderer),
+      theme_(dpi),
+      screens_(make_screens()),
+      navigator_(screen_names()),
+      help_(std::make_unique<HelpSession>(station, ui_queue, worker_)),
+      voice_({station.data_dir() / "voice", builtin_voice_dir()}),
+      last_input_ms_(station.clock().now_ms()) {
+    help_->set_announcer([this](const HelpSnapshot& call) { voice_.say(help_prompt(call)); });
+}
 
-Result<std::unique_ptr<KioskUi>> KioskUi::create(Station& station, SDL_Window* window,
-                                                 SDL_Renderer* renderer, double dpi, UiQueue& ui_queue) {
+Result<std::unique_ptr<KioskUi>> KioskUi::create(Station& station, SDL_Window* window, SDL_Renderer* renderer,
+                                                 double dpi, UiQueue& ui_queue) {
     std::unique_ptr<KioskUi> ui(new KioskUi(station, window, renderer, dpi, ui_queue));
     IMGUI_CHECKVERSION();
     ui->imgui_ = ImGui::CreateContext();
@@ -81,26 +91,98 @@ ScreenContext KioskUi::context() {
 bool KioskUi::process_event(const SDL_Event& event) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     switch (event.type) {
-    case SDL_MOUSEMOTION:
-    case SDL_MOUSEBUTTONDOWN:
-    case SDL_MOUSEBUTTONUP:
-    case SDL_MOUSEWHEEL:
-    case SDL_FINGERDOWN:
-    case SDL_FINGERUP:
-    case SDL_FINGERMOTION:
-    case SDL_KEYDOWN:
-    case SDL_KEYUP:
-    case SDL_TEXTINPUT:
-    case SDL_WINDOWEVENT:
-    case SDL_RENDER_TARGETS_RESET:
-    case SDL_RENDER_DEVICE_RESET:
-        return true;
-    default:
-        return false;
+        case SDL_MOUSEBUTTONDOWN:
+        case SDL_FINGERDOWN:
+        case SDL_KEYDOWN:
+            last_input_ms_ = station_.clock().now_ms();  // any touch answers "还需要时间吗？"
+            idle_prompt_ = false;
+            return true;
+        default:
+            break;
+    }
+    switch (event.type) {
+        case SDL_MOUSEMOTION:
+        case SDL_MOUSEBUTTONDOWN:
+        case SDL_MOUSEBUTTONUP:
+        case SDL_MOUSEWHEEL:
+        case SDL_FINGERDOWN:
+        case SDL_FINGERUP:
+        case SDL_FINGERMOTION:
+        case SDL_KEYDOWN:
+        case SDL_KEYUP:
+        case SDL_TEXTINPUT:
+        case SDL_WINDOWEVENT:
+        case SDL_RENDER_TARGETS_RESET:
+        case SDL_RENDER_DEVICE_RESET:
+            return true;
+        default:
+            return false;
     }
 }
 
+bool KioskUi::idle_rules_apply() {
+    if (help_->has_open_call()) return false;  // an open call stays on screen until it is dealt with
+    return navigator_.current() != "home" || help_->current().has_value();
+}
+
+void KioskUi::update_idle(int64_t now_ms) {
+    if (!idle_rules_apply()) {
+        idle_prompt_ = false;
+        return;
+    }
+    int64_t timeout_ms = int64_t(station_.config().ui.idle_timeout_s) * 1000;
+    if (!idle_prompt_ && now_ms - last_input_ms_ >= timeout_ms) {
+        idle_prompt_ = true;
+        idle_prompt_since_ms_ = now_ms;
+        voice_.say({"idle.more_time"});
+    }
+    if (idle_prompt_ && now_ms - idle_prompt_since_ms_ >= kIdleGraceMs) end_visit();
+}
+
+void KioskUi::end_visit() {
+    idle_prompt_ = false;
+    help_->dismiss();
+    navigator_.home();
+    voice_.reset_volume();
+    last_input_ms_ = station_.clock().now_ms();
+    spdlog::info("ui: visitor gone; back to home");
+}
+
+void KioskUi::draw_idle_prompt(int64_t now_ms) {
+    ScreenContext ctx = context();
+    const Palette& c = theme_.colors;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ctx.size);
+    ImGui::SetNextWindowFocus();
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0, 0, 0, 0.55f));
+    ImGui::Begin("##idle", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    float width = std::min(ctx.size.x * 0.8f, theme_.mm(220)),
+          height = std::min(ctx.size.y * 0.6f, theme_.mm(140));
+    Rect panel{ImVec2((ctx.size.x - width) / 2, (ctx.size.y - height) / 2),
+               ImVec2((ctx.size.x + width) / 2, (ctx.size.y + height) / 2)};
+    ImGui::GetWindowDrawList()->AddRectFilled(panel.min, panel.max, c.tile.u32(), theme_.mm(4));
+    text_centered(fonts_.title, ImVec2(panel.center().x, panel.min.y + height * 0.18f), c.text,
+                  tr("idle.more_time"));
+    int64_t seconds = std::max<int64_t>(0, (idle_prompt_since_ms_ + kIdleGraceMs - now_ms + 999) / 1000);
+    text_centered(fonts_.body, ImVec2(panel.center().x, panel.min.y + height * 0.34f), c.text_muted,
+                  fill(tr("idle.countdown"), {{"s", std::to_string(seconds)}}));
+    Rect button{ImVec2(panel.min.x + width * 0.1f, panel.min.y + height * 0.5f),
+                ImVec2(panel.max.x - width * 0.1f, panel.max.y - height * 0.1f)};
+    ButtonLook look{c.help, c.help_pressed, c.help_text, c.help, 0, theme_.mm(3)};
+    if (touch_button("##more_time", button, look)) {
+        idle_prompt_ = false;
+        last_input_ms_ = now_ms;  // 90 s more: the timeout counts again from this tap
+    }
+    text_centered(fonts_.tile, button.center(), c.help_text, tr("idle.continue"));
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
 void KioskUi::render_frame() {
+    int64_t now_ms = station_.clock().now_ms();
+    voice_.tick();
+    update_idle(now_ms);
     ImGui_ImplSDLRenderer_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     ImGui::NewFrame();
@@ -122,6 +204,7 @@ void KioskUi::render_frame() {
     }
     ImGui::End();
     ImGui::PopStyleColor();
+    if (idle_prompt_) draw_idle_prompt(now_ms);
 
     ImGui::Render();
     const Rgb& bg = theme_.colors.background;
@@ -153,9 +236,22 @@ void KioskUi::add_glyphs(const std::string& text) {
 
 int64_t KioskUi::ms_until_change() {
     ScreenContext ctx = context();
+    int64_t until = -1;
+    auto sooner = [&until](int64_t ms) {
+        if (ms >= 0 && (until < 0 || ms < until)) until = ms;
+    };
     for (auto& screen : screens_)
-        if (navigator_.current() == screen->name()) return screen->ms_until_change(ctx);
-    return -1;
+        if (navigator_.current() == screen->name()) sooner(screen->ms_until_change(ctx));
+    sooner(voice_.ms_until_done());
+    if (idle_rules_apply()) {
+        int64_t now_ms = station_.clock().now_ms();
+        if (idle_prompt_)
+            sooner(std::min<int64_t>(1000 - now_ms % 1000, idle_prompt_since_ms_ + kIdleGraceMs - now_ms));
+        else
+            sooner(std::max<int64_t>(
+                0, last_input_ms_ + int64_t(station_.config().ui.idle_timeout_s) * 1000 - now_ms));
+    }
+    return until;
 }
 
 }  // namespace station::ui

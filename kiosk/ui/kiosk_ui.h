@@ -14,8 +14,13 @@
 #include "kiosk/ui/help_session.h"
 #include "kiosk/ui/screen.h"
 #include "kiosk/ui/theme.h"
+#include "kiosk/ui/voice.h"
 
 struct ImGuiContext;
+
+namespace station::ui {
+inline constexpr int64_t kIdleGraceMs = 20'000;  // "还需要时间吗？" waits this long for a tap
+}
 
 namespace station::ui {
 
@@ -28,19 +33,25 @@ public:
                                                    SDL_Renderer* renderer, double dpi, UiQueue& ui_queue);
     ~KioskUi();
 
-    bool process_event(const SDL_Event& event);  // feeds ImGui; true when it may change the picture
-    void render_frame();                         // one frame of the current screen; presents it
+    bool process_event(const SDL_Event& event);          // feeds ImGui; true when it may change the picture
+    void render_frame();                                 // one frame of the current screen; presents it
     bool wants_frame() const { return atlas_rebuilt_; }  // the last frame lacked glyphs: draw again
-    int64_t ms_until_change();                   // until the screen changes by itself; -1: never
+    int64_t ms_until_change();                           // until the screen changes by itself; -1: never
     Navigator& navigator() { return navigator_; }
     const Theme& theme() const { return theme_; }
     const Fonts& fonts() const { return fonts_; }
     HelpSession& help() { return *help_; }
+    Voice& voice() { return voice_; }
+    bool idle_prompt_showing() const { return idle_prompt_; }
     Worker& worker() { return worker_; }
 
 private:
     KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, double dpi, UiQueue& ui_queue);
     ScreenContext context();
+    bool idle_rules_apply();           // something personal is on screen, and no open call
+    void update_idle(int64_t now_ms);  // prompt after the idle timeout, reset 20 s later
+    void draw_idle_prompt(int64_t now_ms);
+    void end_visit();                          // back home; closed call, volume and input forgotten
     void add_glyphs(const std::string& text);  // rebuilds the atlas with `text`; UI thread
 
     Station& station_;
@@ -49,12 +60,16 @@ private:
     Theme theme_;
     Fonts fonts_;
     FontFile font_file_;
-    std::vector<std::string> texts_;       // every string in the atlas; grows with run-time text
+    std::vector<std::string> texts_;  // every string in the atlas; grows with run-time text
     bool atlas_rebuilt_ = false;
     std::vector<std::unique_ptr<Screen>> screens_;
     Navigator navigator_;
-    Worker worker_{"kiosk-ui-work"};       // the UI's disk and device work, off the UI thread
-    std::unique_ptr<HelpSession> help_;    // after worker_: its tasks reference the session
+    Worker worker_{"kiosk-ui-work"};     // the UI's disk and device work, off the UI thread
+    std::unique_ptr<HelpSession> help_;  // after worker_: its tasks reference the session
+    Voice voice_;
+    int64_t last_input_ms_ = 0;  // station clock; the idle timeout counts from here
+    bool idle_prompt_ = false;   // "还需要时间吗？" is showing
+    int64_t idle_prompt_since_ms_ = 0;
     ImGuiContext* imgui_ = nullptr;
     bool backends_ready_ = false;
 };
