@@ -5,9 +5,10 @@ string(APPEND text "#include \"kiosk/core/catalogue.h\"\n\nnamespace station {\n
 string(APPEND text "const std::vector<EmbeddedCatalogue>& embedded_catalogues() {\n")
 string(APPEND text "    static const std::vector<EmbeddedCatalogue> catalogues = {\n")
 foreach(f ${FILES})
-  get_filename_component(locale ${f} NAME_WE)
+  get_filename_component(locale ${f} NAME_WE)   # zh-CN.signage.json -> zh-CN
+  get_filename_component(name ${f} NAME)
   file(READ ${f} json)
-  string(APPEND text "        {\"${locale}\", R\"STATION_JSON(${json})STATION_JSON\"},\n")
+  string(APPEND text "        {\"${locale}\", \"${name}\", R\"STATION_JSON(${json})STATION_JSON\"},\n")
 endforeach()
 string(APPEND text "    };\n    return catalogues;\n}\n\n}  // namespace station\n")
 file(WRITE ${OUT} "${text}")

@@ -1,6 +1,8 @@
 #include "kiosk/core/catalogue.h"
 
+#include <algorithm>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -42,12 +44,39 @@ Result<Catalogue> Catalogue::parse(const std::string& json, const std::string& l
 }
 
 Result<Catalogue> Catalogue::embedded(const std::string& locale) {
-    std::string known;
+    // A locale's strings may be split over several files (zh-CN.json, zh-CN.signage.json, ...);
+    // they are merged, and a key defined in two of them is an error.
+    std::optional<Catalogue> merged;
     for (const auto& c : embedded_catalogues()) {
-        if (locale == c.locale) return parse(c.json, c.locale);
-        known += (known.empty() ? "" : ", ") + std::string(c.locale);
+        if (locale != c.locale) continue;
+        auto part = parse(c.json, std::string(c.locale) + " (" + c.file + ")");
+        if (!part) return part.error();
+        if (!merged) {
+            merged = std::move(*part);
+            merged->locale_ = locale;
+            continue;
+        }
+        for (auto& [key, text] : part->strings_) {
+            if (!merged->strings_.emplace(key, text).second)
+                return Error{"string catalogue " + locale + ": key '" + key + "' is defined twice (again in " +
+                             c.file + ")"};
+        }
     }
-    return Error{"no string catalogue for locale '" + locale + "'; available: " + known};
+    if (merged) return std::move(*merged);
+    return Error{"no string catalogue for locale '" + locale + "'; available: " + join_locales()};
+}
+
+std::string join_locales() {
+    std::string known;
+    for (const auto& locale : embedded_locales()) known += (known.empty() ? "" : ", ") + locale;
+    return known;
+}
+
+std::vector<std::string> embedded_locales() {
+    std::vector<std::string> locales;
+    for (const auto& c : embedded_catalogues())
+        if (std::find(locales.begin(), locales.end(), c.locale) == locales.end()) locales.push_back(c.locale);
+    return locales;
 }
 
 const std::string& Catalogue::get(const std::string& key) const {

@@ -1,4 +1,5 @@
-// UI strings, keyed, one catalogue per locale (kiosk/strings/<locale>.json, zh-CN first), embedded
+// UI strings, keyed, one catalogue per locale (kiosk/strings/<locale>.json, zh-CN first; a locale
+// may be split into parts, kiosk/strings/<locale>.<part>.json, merged at load), embedded
 // in the binary at build time. Code asks for a key with tr("home.help_button"); a test checks that
 // every key used in the source exists in every locale.
 #pragma once
@@ -12,9 +13,12 @@ namespace station {
 
 struct EmbeddedCatalogue {
     const char* locale;  // "zh-CN"
+    const char* file;    // "zh-CN.signage.json"
     const char* json;    // the file's text
 };
-const std::vector<EmbeddedCatalogue>& embedded_catalogues();  // generated at build time
+const std::vector<EmbeddedCatalogue>& embedded_catalogues();  // generated at build time, one per file
+std::vector<std::string> embedded_locales();                   // each locale once, in file order
+std::string join_locales();                                    // "zh-CN, en"
 
 class Catalogue {
 public:

@@ -40,13 +40,13 @@ TEST_CASE("every catalogue key used in the code exists in every locale") {
     REQUIRE(zh.ok());
     std::set<std::string> used = keys_used_in_source(*zh);
     CHECK(used.size() > 10);  // the scan found the screens' keys
-    for (const auto& embedded : station::embedded_catalogues()) {
-        auto catalogue = station::Catalogue::parse(embedded.json, embedded.locale);
+    for (const auto& locale : station::embedded_locales()) {
+        auto catalogue = station::Catalogue::embedded(locale);
         REQUIRE(catalogue.ok());
         for (const std::string& key : used) {
             // Keys built at run time from a prefix ("date.weekday." + n) are checked below.
             if (key.back() == '.') continue;
-            CHECK_MESSAGE(catalogue->has(key), embedded.locale << " lacks key " << key);
+            CHECK_MESSAGE(catalogue->has(key), locale << " lacks key " << key);
         }
         for (int day = 0; day < 7; ++day)
             CHECK(catalogue->has("date.weekday." + std::to_string(day)));
@@ -56,12 +56,26 @@ TEST_CASE("every catalogue key used in the code exists in every locale") {
 TEST_CASE("every locale has the same keys as zh-CN") {
     auto zh = station::Catalogue::embedded("zh-CN");
     REQUIRE(zh.ok());
-    for (const auto& embedded : station::embedded_catalogues()) {
-        auto catalogue = station::Catalogue::parse(embedded.json, embedded.locale);
+    for (const auto& locale : station::embedded_locales()) {
+        auto catalogue = station::Catalogue::embedded(locale);
         REQUIRE(catalogue.ok());
-        for (const auto& [key, _] : zh->all()) CHECK_MESSAGE(catalogue->has(key), embedded.locale << " lacks " << key);
+        for (const auto& [key, _] : zh->all()) CHECK_MESSAGE(catalogue->has(key), locale << " lacks " << key);
         for (const auto& [key, _] : catalogue->all()) CHECK_MESSAGE(zh->has(key), "zh-CN lacks " << key);
     }
+}
+
+TEST_CASE("a locale split over several files is merged into one catalogue") {
+    int zh_files = 0;
+    for (const auto& embedded : station::embedded_catalogues()) {
+        if (std::string(embedded.locale) != "zh-CN") continue;
+        ++zh_files;
+        auto part = station::Catalogue::parse(embedded.json, embedded.file);
+        REQUIRE_MESSAGE(part.ok(), embedded.file);
+        auto zh = station::Catalogue::embedded("zh-CN");
+        REQUIRE(zh.ok());
+        for (const auto& [key, text] : part->all()) CHECK(zh->get(key) == text);
+    }
+    CHECK(zh_files >= 1);
 }
 
 TEST_CASE("an unknown locale lists the ones there are") {
