@@ -72,6 +72,14 @@ struct StationConfig {
         std::string ticket_url;                // ticket QR = this + request id; "" = "station://<id>/requests/<n>"
         int status_poll_ms = 2000;             // how often an idle device is checked (paper, unplug)
     } devices;
+    struct Content {                           // content packages (kiosk/core/content_service.h)
+        std::vector<std::string> trusted_keys; // .pub files of editors whose packages are accepted
+        std::string channel;                   // pull channel "http://host[:port]/path.json"; "" = no pull
+        int poll_interval_s = 300;             // seconds between pulls (60..86400)
+        int quota_mb = 0;                      // disk the blobs may use; 0 = no quota
+        int keep_versions = 3;                 // versions kept for rollback (2..20)
+        std::vector<std::string> usb_mounts = {"/media/*/", "/run/media/*/*/"};  // where sticks mount (glob)
+    } content;
     struct Data {
         std::string dir;                       // data folder; "" = $XDG_DATA_HOME/station
     } data;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "kiosk/core/content_service.h"
 #include "kiosk/core/data_dir.h"
 #include "kiosk/core/devices.h"
 #include "kiosk/core/escalation.h"
@@ -19,10 +20,14 @@ void Station::start_services() {
     notifier_->start();
     escalation_->start();
     if (auto started = devices_->start(); !started) spdlog::error("devices: {}", started.error().message);
+    content_->start();
 }
+
+content::ContentStore& Station::content() { return content_->store(); }
 
 void Station::stop_services() {
     if (devices_) devices_->stop();
+    if (content_) content_->stop();
     if (escalation_) escalation_->stop();
     if (notifier_) notifier_->stop();
 }
@@ -61,6 +66,18 @@ Result<std::unique_ptr<Station>> Station::open(StationOptions options) {
             if (event.type.rfind("help.", 0) == 0) notifier->wake();
         });
     station->escalation_ = std::make_unique<Escalation>(*station->help_desk_, station->clock(), station->events());
+    ContentServiceOptions content_options;
+    content_options.root = station->data_dir() / "content";
+    content_options.store.keep_versions = config.content.keep_versions;
+    content_options.store.quota_bytes = std::uint64_t(config.content.quota_mb) << 20;
+    for (const auto& key : config.content.trusted_keys) content_options.trusted_key_files.emplace_back(key);
+    for (const auto& key : station->options_.trust_keys) content_options.trusted_key_files.push_back(key);
+    content_options.channel_url = config.content.channel;
+    content_options.poll_interval_s = config.content.poll_interval_s;
+    content_options.usb_mounts = config.content.usb_mounts;
+    auto content = ContentService::open(std::move(content_options), station->events(), station->clock());
+    if (!content) return content.error();
+    station->content_ = std::move(content.value());
     station->devices_ = std::make_unique<DeviceManager>(*station);
 
     if (station->demo()) {

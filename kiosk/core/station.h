@@ -4,6 +4,7 @@
 #pragma once
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "kiosk/core/clock.h"
 #include "kiosk/core/config.h"
@@ -14,6 +15,10 @@
 
 namespace station {
 
+namespace content {
+class ContentStore;
+}
+class ContentService;
 class DeviceManager;
 class Escalation;
 class HelpDesk;
@@ -24,6 +29,7 @@ struct StationOptions {
     bool demo = false;                    // simulated devices, demo content, demo account
     std::shared_ptr<Clock> clock;         // null: the system clock
     WebhookTransport webhook_transport;   // how the notifier POSTs; null: the outbox only fills
+    std::vector<std::filesystem::path> trust_keys;  // --trust-key files (beside [content] trusted_keys)
 };
 
 class Station {
@@ -44,6 +50,10 @@ public:
     Escalation& escalation() { return *escalation_; }   // the ladder's worker
     Notifier& notifier() { return *notifier_; }         // webhooks from the outbox
     DeviceManager& devices() { return *devices_; }      // printer, card reader, scanner, button (devices.h)
+    // Content packages at DATA/content: the store the player reads (ContentStore::active()), and
+    // the service around it (push, pull, USB; publishes "content.activated" {"version", ...}).
+    content::ContentStore& content();
+    ContentService& content_service() { return *content_; }
 
     // Starts the workers (escalation ladder and retention, webhook delivery, devices: simulated ones
     // in --demo; a device failure is logged, never fatal); stop_services() or
@@ -67,6 +77,7 @@ private:
     std::unique_ptr<Notifier> notifier_;       // before help_desk_: the desk writes to its outbox
     std::unique_ptr<HelpDesk> help_desk_;
     std::unique_ptr<Escalation> escalation_;
+    std::unique_ptr<ContentService> content_;
     std::unique_ptr<DeviceManager> devices_;   // last: stopped and destroyed first (it calls the desk)
 };
 
