@@ -99,6 +99,77 @@ CREATE TABLE notify_outbox (
 );
 CREATE INDEX notify_outbox_due ON notify_outbox(next_attempt_at_ms) WHERE delivered_at_ms IS NULL;
 )sql"},
+        {4, "emergency notices (alerts) and proof of play",
+         R"sql(
+CREATE TABLE alerts (
+  id              INTEGER PRIMARY KEY,
+  title           TEXT NOT NULL DEFAULT '',
+  text            TEXT NOT NULL,
+  mode            TEXT NOT NULL CHECK (mode IN ('fullscreen', 'banner')),
+  created_at_ms   INTEGER NOT NULL,
+  expires_at_ms   INTEGER NOT NULL CHECK (expires_at_ms > created_at_ms),
+  created_by      TEXT NOT NULL,                  -- staff username
+  withdrawn_at_ms INTEGER,
+  withdrawn_by    TEXT
+);
+CREATE INDEX alerts_live ON alerts(expires_at_ms) WHERE withdrawn_at_ms IS NULL;
+
+-- One row per item shown: what, where, when, for how long (written when it leaves the screen).
+CREATE TABLE plays (
+  id            INTEGER PRIMARY KEY,
+  item          TEXT NOT NULL,
+  zone          TEXT NOT NULL,
+  started_at_ms INTEGER NOT NULL,
+  duration_ms   INTEGER NOT NULL CHECK (duration_ms >= 0),
+  version       INTEGER NOT NULL DEFAULT 0,       -- content version it belonged to
+  outcome       TEXT NOT NULL DEFAULT 'played'    -- played, failed, hung
+);
+CREATE INDEX plays_started ON plays(started_at_ms);
+)sql"},
+        {5, "activities and their sign-ups, residents' suggestions, station ratings",
+         R"sql(
+CREATE TABLE activities (
+  id            INTEGER PRIMARY KEY,
+  title         TEXT NOT NULL,
+  description   TEXT NOT NULL DEFAULT '',
+  place         TEXT NOT NULL DEFAULT '',
+  starts_at_ms  INTEGER NOT NULL,
+  ends_at_ms    INTEGER NOT NULL CHECK (ends_at_ms > starts_at_ms),
+  capacity      INTEGER NOT NULL CHECK (capacity >= 1),
+  min_signups   INTEGER NOT NULL DEFAULT 0 CHECK (min_signups >= 0 AND min_signups <= capacity),
+  created_at_ms INTEGER NOT NULL,
+  cancelled     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX activities_starts_at ON activities(starts_at_ms);
+
+CREATE TABLE activity_signups (
+  id            INTEGER PRIMARY KEY,
+  activity_id   INTEGER NOT NULL REFERENCES activities(id),
+  resident_hash TEXT NOT NULL,                    -- personal: keyed BLAKE2b of the ID number (resident_id_salt)
+  masked_id     TEXT NOT NULL,                    -- personal: '3101**********1234'
+  via           TEXT NOT NULL CHECK (via IN ('idcard', 'qr', 'staff')),
+  at_ms         INTEGER NOT NULL,
+  UNIQUE (activity_id, resident_hash)
+);
+CREATE INDEX activity_signups_activity ON activity_signups(activity_id);
+
+CREATE TABLE suggestions (
+  id                INTEGER PRIMARY KEY,
+  topic             TEXT NOT NULL,
+  phrases           TEXT NOT NULL DEFAULT '[]',   -- JSON array of the preset phrases picked
+  contact_requested INTEGER NOT NULL DEFAULT 0,
+  help_request_id   INTEGER REFERENCES help_requests(id),  -- the staff task when contact was requested
+  at_ms             INTEGER NOT NULL
+);
+CREATE INDEX suggestions_at ON suggestions(at_ms);
+
+CREATE TABLE station_ratings (
+  id    INTEGER PRIMARY KEY,
+  score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 3),
+  at_ms INTEGER NOT NULL
+);
+CREATE INDEX station_ratings_at ON station_ratings(at_ms);
+)sql"},
     };
     return migrations;
 }
