@@ -9,6 +9,7 @@
 
 #include "kiosk/api/api_server.h"
 #include "kiosk/api/webhook_transport.h"
+#include "content/crypto.h"
 #include "kiosk/core/catalogue.h"
 #include "kiosk/core/config.h"
 #include "kiosk/core/data_dir.h"
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "station-kiosk 0.1.0");
     std::string config_file, data_dir, windowed, screenshot, screen = "home", size_text = "1920x1080";
     std::string log_level, api_address;
+    std::vector<std::string> trust_keys;
     bool demo = false, headless = false;
     double dpi = 0;
     app.add_option("--config", config_file, "Configuration file (TOML); every key has a default")
@@ -82,6 +84,9 @@ int main(int argc, char** argv) {
     app.add_option("--screen", screen, "Screen to show or render (default: home)");
     app.add_option("--size", size_text, "Size for --screenshot, WxH (default: 1920x1080)");
     app.add_option("--api", api_address, "Serve the HTTP API on HOST:PORT (default: config api.listen)");
+    app.add_option("--trust-key", trust_keys,
+                   "Trust content packages signed with this public key (.pub; repeatable), besides config "
+                   "content.trusted_keys");
     app.add_option("--dpi", dpi, "Physical DPI of the touch display (default: config, else the display's)")
         ->check(CLI::Range(40.0, 600.0));
     app.add_option("--log-level", log_level, "trace, debug, info, warn or error (default: config, info)")
@@ -130,6 +135,12 @@ int main(int argc, char** argv) {
         spdlog::error("--api: expected HOST:PORT such as 127.0.0.1:8600 (got '{}')", api_address);
         return kExitBadInput;
     }
+    for (const auto& key : trust_keys) {
+        if (auto pub = station::content::read_public_key(key); !pub) {
+            spdlog::error("--trust-key {}: {}", key, pub.error().message);
+            return kExitBadInput;
+        }
+    }
     auto catalogue = station::Catalogue::embedded(config.station.locale);
     if (!catalogue) {
         spdlog::error("{}: key 'station.locale': {}", config_file.empty() ? "config" : config_file,
@@ -142,6 +153,7 @@ int main(int argc, char** argv) {
     options.config = config;
     options.data_dir = station::resolve_data_dir(data_dir, config.data.dir);
     options.demo = demo;
+    for (const auto& key : trust_keys) options.trust_keys.push_back(std::filesystem::absolute(key));
     options.webhook_transport = station::api::http_webhook_transport();
     if (headless) {  // before Station::open starts any thread
         sigset_t signals = stop_signals();

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <toml.hpp>
 
+#include "content/crypto.h"
+
 namespace station {
 namespace {
 
@@ -92,6 +94,37 @@ std::string check_station_id(const std::string& s) {
 
 std::string check_not_empty(const std::string& s) { return s.empty() ? "must not be empty" : ""; }
 
+// An array of strings, each checked; the whole array replaces the default.
+template <typename Get>
+Setter string_list_setter(Get get, std::function<std::string(const std::string&)> check) {
+    return [get, check](const TomlValue& v, StationConfig& c) -> std::string {
+        if (!v.is_array()) return "expected an array of strings, got " + type_name(v);
+        std::vector<std::string> out;
+        for (size_t i = 0; i < v.as_array().size(); ++i) {
+            const TomlValue& item = v.as_array()[i];
+            if (!item.is_string()) return "item " + std::to_string(i + 1) + ": expected a string, got " + type_name(item);
+            if (std::string problem = check(item.as_string().str); !problem.empty())
+                return "item " + std::to_string(i + 1) + ": " + problem;
+            out.push_back(item.as_string().str);
+        }
+        get(c) = std::move(out);
+        return "";
+    };
+}
+
+std::string check_absolute(const std::string& s) {
+    return !s.empty() && s[0] == '/' ? "" : "expected an absolute path pattern such as /media/*/ (got \"" + s + "\")";
+}
+
+// A pull channel: the URL of the channel file on a static HTTP origin.
+std::string check_channel(const std::string& s) {
+    static const std::regex pattern(R"(^http://[^/\s?#]+/[^\s?#]+$)");
+    if (!std::regex_match(s, pattern))
+        return "expected the channel file's http:// URL such as http://cdn.example/channels/district-7.json (got \"" +
+               s + "\")";
+    return "";
+}
+
 const std::map<std::string, std::map<std::string, Setter>>& schema() {
     static const std::map<std::string, std::map<std::string, Setter>> tables = {
         {"station",
@@ -148,6 +181,16 @@ const std::map<std::string, std::map<std::string, Setter>>& schema() {
           {"print_tickets", bool_setter([](StationConfig& c) -> auto& { return c.devices.print_tickets; })},
           {"ticket_url", string_setter([](StationConfig& c) -> auto& { return c.devices.ticket_url; })},
           {"status_poll_ms", int_setter([](StationConfig& c) -> auto& { return c.devices.status_poll_ms; }, 50, 60000)}}},
+        {"content",
+         {{"trusted_keys", string_list_setter([](StationConfig& c) -> auto& { return c.content.trusted_keys; },
+                                              check_not_empty)},
+          {"channel", string_setter([](StationConfig& c) -> auto& { return c.content.channel; },
+                                    [](const std::string& s) { return s.empty() ? std::string() : check_channel(s); })},
+          {"poll_interval_s", int_setter([](StationConfig& c) -> auto& { return c.content.poll_interval_s; }, 10, 86400)},
+          {"quota_mb", int_setter([](StationConfig& c) -> auto& { return c.content.quota_mb; }, 0, 16 << 20)},
+          {"keep_versions", int_setter([](StationConfig& c) -> auto& { return c.content.keep_versions; }, 2, 20)},
+          {"usb_mounts", string_list_setter([](StationConfig& c) -> auto& { return c.content.usb_mounts; },
+                                            check_absolute)}}},
         {"data", {{"dir", string_setter([](StationConfig& c) -> auto& { return c.data.dir; })}}},
         {"log", {{"level", string_setter([](StationConfig& c) -> auto& { return c.log.level; }, check_level)}}},
     };
@@ -255,6 +298,19 @@ Result<StationConfig> from_toml(const TomlValue& root, const std::string& file) 
         const TomlValue& at = help.as_table().count("level2_after_s") ? help.as_table().at("level2_after_s") : help;
         return Error{where(file, at) + ": key 'help.level2_after_s': must be greater than help.level1_after_s (" +
                      std::to_string(config.help.level1_after_s) + ")"};
+    }
+    // Trusted keys are read now, so a bad one stops the kiosk before anything is created.
+    // Relative paths are relative to the config file's folder.
+    if (root.as_table().count("content") && root.as_table().at("content").as_table().count("trusted_keys")) {
+        const TomlValue& at = root.as_table().at("content").as_table().at("trusted_keys");
+        std::filesystem::path base = std::filesystem::path(file).parent_path();
+        for (auto& key : config.content.trusted_keys) {
+            std::filesystem::path path = key;
+            if (path.is_relative()) path = base / path;
+            auto pub = content::read_public_key(path);
+            if (!pub) return Error{where(file, at) + ": key 'content.trusted_keys': " + pub.error().message};
+            key = path.string();
+        }
     }
     return config;
 }

@@ -1,0 +1,513 @@
+#include "content/player.h"
+
+#include <vlc/vlc.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+namespace station::content {
+
+const char* to_string(PlayerEventKind kind) {
+    switch (kind) {
+        case PlayerEventKind::started:
+            return "started";
+        case PlayerEventKind::ended:
+            return "ended";
+        case PlayerEventKind::failed:
+            return "failed";
+        case PlayerEventKind::hung:
+            return "hung";
+    }
+    return "?";
+}
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+int align_up(int value, int alignment) {
+    return (value + alignment - 1) / alignment * alignment;
+}
+
+// One I420 picture's memory, 64-byte aligned planes.
+struct FrameBuffer {
+    VideoFrame frame;
+    void* storage = nullptr;
+    FrameBuffer() = default;
+    FrameBuffer(const FrameBuffer&) = delete;
+    FrameBuffer& operator=(const FrameBuffer&) = delete;
+    ~FrameBuffer() { std::free(storage); }
+};
+
+std::shared_ptr<FrameBuffer> make_buffer(int width, int height, const int pitch[3], const int lines[3]) {
+    auto buffer = std::make_shared<FrameBuffer>();
+    std::size_t offsets[3], total = 0;
+    for (int i = 0; i < 3; ++i) {
+        offsets[i] = total;
+        total += std::size_t(align_up(pitch[i] * lines[i], 64));
+    }
+    buffer->storage = std::aligned_alloc(64, total);
+    if (!buffer->storage) return nullptr;
+    auto* base = static_cast<std::uint8_t*>(buffer->storage);
+    // Black in YUV (16, 128, 128), so a frame drawn before the first picture is not green.
+    std::memset(base, 16, offsets[1]);
+    std::memset(base + offsets[1], 128, total - offsets[1]);
+    VideoFrame& frame = buffer->frame;
+    frame.width = width;
+    frame.height = height;
+    for (int i = 0; i < 3; ++i) {
+        frame.pitch[i] = pitch[i];
+        frame.lines[i] = lines[i];
+        frame.plane[i] = base + offsets[i];
+    }
+    return buffer;
+}
+
+enum class DeckState { idle, prerolling, held, playing };
+
+}  // namespace
+
+struct VideoDeck {
+    VideoPlayer::Impl* owner = nullptr;
+    int index = 0;
+    libvlc_media_player_t* player = nullptr;  // control thread only (created before it starts)
+
+    std::mutex mutex;  // guards everything below
+    DeckState state = DeckState::idle;
+    std::string item;
+    std::filesystem::path file;
+    std::shared_ptr<FrameBuffer> writing;   // lent to libvlc between lock and display
+    std::shared_ptr<FrameBuffer> ready;     // the newest complete frame
+    std::shared_ptr<FrameBuffer> front;     // the frame the UI took last
+    bool fresh = false;                     // `ready` holds a frame the UI has not taken
+    std::uint64_t load_serial = 0;          // frames with serials up to this belong to older items
+    bool first_frame = false;               // a frame of the current item arrived
+    bool announced = false;                 // `started` was reported
+    bool ended = false, error = false;      // from libvlc's events
+    SteadyClock::time_point last_progress;  // a frame arrived or the clock moved
+    std::int64_t last_time_ms = -1;         // libvlc's clock at the last check
+    // The picture's visible size: libvlc's format callback gives the decoder's padded size
+    // (322x242 arrives as 336x258), libvlc_video_get_size() the visible one, asked off-callback.
+    unsigned visible_width = 0, visible_height = 0;
+};
+
+struct VideoPlayer::Impl {
+    VideoPlayerOptions options;
+    libvlc_instance_t* vlc = nullptr;
+    std::array<VideoDeck, 2> decks;
+    std::atomic<int> active{-1};  // the deck of the playing item; written by the control thread
+    std::atomic<std::uint64_t> serial{0};
+    std::atomic<std::uint64_t> frames{0};
+    std::atomic<bool> wake_pending{false};
+
+    std::mutex mutex;  // guards commands, events, stopping, nudged
+    std::condition_variable changed;
+    std::deque<std::function<void()>> commands;
+    std::vector<PlayerEvent> events;
+    bool stopping = false;
+    bool nudged = false;
+    std::thread thread;
+
+    int taken_deck = -1;  // UI thread: the frame take_frame() handed out last
+    std::uint64_t taken_serial = 0;
+
+    void wake() {
+        if (options.wake && !wake_pending.exchange(true)) options.wake();
+    }
+    void nudge() {
+        {
+            std::lock_guard lock(mutex);
+            nudged = true;
+        }
+        changed.notify_one();
+    }
+    void post(std::function<void()> command) {
+        {
+            std::lock_guard lock(mutex);
+            commands.push_back(std::move(command));
+        }
+        changed.notify_one();
+    }
+    void report(PlayerEventKind kind, const std::string& item, const std::string& reason = {}) {
+        {
+            std::lock_guard lock(mutex);
+            events.push_back({kind, item, reason});
+        }
+        wake();
+    }
+
+    void run();
+    void supervise();
+    void stop_deck(VideoDeck& deck);
+    void load(VideoDeck& deck, const std::string& item, const std::filesystem::path& file, DeckState state);
+    void play_now(const std::string& item, const std::filesystem::path& file);
+    void preroll_now(const std::string& item, const std::filesystem::path& file);
+};
+
+namespace {
+
+// libvlc callbacks: they run on libvlc's threads, touch only the deck under its mutex, and never
+// call libvlc (STACK.md).
+unsigned on_format(void** opaque, char* chroma, unsigned* width, unsigned* height, unsigned* pitches,
+                   unsigned* lines) {
+    VideoDeck& deck = **reinterpret_cast<VideoDeck**>(opaque);
+    std::memcpy(chroma, "I420", 4);
+    int w = int(*width), h = int(*height);
+    if (w <= 0 || h <= 0) return 0;
+    // Rows padded to 32 bytes and planes to 32 rows: libvlc's decoders write whole macroblocks.
+    int pitch[3] = {align_up(w, 32), align_up((w + 1) / 2, 32), align_up((w + 1) / 2, 32)};
+    int rows[3] = {align_up(h, 32), align_up((h + 1) / 2, 32), align_up((h + 1) / 2, 32)};
+    for (int i = 0; i < 3; ++i) {
+        pitches[i] = unsigned(pitch[i]);
+        lines[i] = unsigned(rows[i]);
+    }
+    std::lock_guard lock(deck.mutex);
+    auto same = [&](const std::shared_ptr<FrameBuffer>& b) {
+        return b && b->frame.width == w && b->frame.height == h && b->frame.pitch[0] == pitch[0] &&
+               b->frame.lines[0] == rows[0];
+    };
+    if (same(deck.writing) && same(deck.ready) && same(deck.front)) return 1;  // reuse: no churn
+    auto a = make_buffer(w, h, pitch, rows), b = make_buffer(w, h, pitch, rows),
+         c = make_buffer(w, h, pitch, rows);
+    if (!a || !b || !c) return 0;
+    deck.writing = std::move(a);
+    deck.ready = std::move(b);
+    deck.front = std::move(c);
+    deck.fresh = false;
+    return 1;
+}
+
+void on_cleanup(void*) {}  // buffers stay with the deck until the next format or its end
+
+void* on_lock(void* opaque, void** planes) {
+    VideoDeck& deck = *static_cast<VideoDeck*>(opaque);
+    std::lock_guard lock(deck.mutex);
+    for (int i = 0; i < 3; ++i) planes[i] = deck.writing->frame.plane[i];
+    return deck.writing.get();
+}
+
+void on_unlock(void*, void*, void* const*) {}
+
+void on_display(void* opaque, void* picture);
+
+void on_vlc_event(const libvlc_event_t* event, void* opaque);
+
+}  // namespace
+
+namespace {
+
+void on_display(void* opaque, void* picture) {
+    VideoDeck& deck = *static_cast<VideoDeck*>(opaque);
+    VideoPlayer::Impl& impl = *deck.owner;
+    bool accepted = false, first = false;
+    {
+        std::lock_guard lock(deck.mutex);
+        if (picture != deck.writing.get()) return;
+        bool take =
+            deck.state == DeckState::playing || (deck.state == DeckState::prerolling && !deck.first_frame);
+        if (!take) return;
+        first = !deck.first_frame;
+        deck.first_frame = true;
+        deck.last_progress = SteadyClock::now();
+        std::swap(deck.writing, deck.ready);
+        deck.ready->frame.serial = ++impl.serial;
+        deck.fresh = true;
+        accepted = deck.state == DeckState::playing;
+    }
+    if (first) impl.nudge();  // pause a pre-roll on this frame, or report `started`
+    if (accepted && impl.active.load() == deck.index) {
+        ++impl.frames;
+        impl.wake();
+    }
+}
+
+void on_vlc_event(const libvlc_event_t* event, void* opaque) {
+    VideoDeck& deck = *static_cast<VideoDeck*>(opaque);
+    {
+        std::lock_guard lock(deck.mutex);
+        if (event->type == libvlc_MediaPlayerEndReached) deck.ended = true;
+        if (event->type == libvlc_MediaPlayerEncounteredError) deck.error = true;
+    }
+    deck.owner->nudge();
+}
+
+}  // namespace
+
+void VideoPlayer::Impl::stop_deck(VideoDeck& deck) {
+    libvlc_media_player_stop(deck.player);  // joins libvlc's threads: no callback runs after this
+    std::lock_guard lock(deck.mutex);
+    deck.state = DeckState::idle;
+    deck.ended = deck.error = false;
+}
+
+void VideoPlayer::Impl::load(VideoDeck& deck, const std::string& item, const std::filesystem::path& file,
+                             DeckState state) {
+    stop_deck(deck);
+    {
+        std::lock_guard lock(deck.mutex);
+        deck.item = item;
+        deck.file = file;
+        deck.first_frame = deck.announced = false;
+        deck.fresh = false;
+        deck.load_serial = serial.load();
+        deck.last_progress = SteadyClock::now();
+        deck.last_time_ms = -1;
+        deck.visible_width = deck.visible_height = 0;
+    }
+    std::string name = file.filename().string();
+    std::error_code ec;
+    if (!vlc) return report(PlayerEventKind::failed, item, name + ": the video player did not start");
+    if (!std::filesystem::is_regular_file(file, ec) && !std::filesystem::exists(file, ec))
+        return report(PlayerEventKind::failed, item, name + ": file missing");
+    libvlc_media_t* media = libvlc_media_new_path(vlc, file.c_str());
+    if (!media) return report(PlayerEventKind::failed, item, name + ": libvlc cannot open it");
+    libvlc_media_player_set_media(deck.player, media);
+    libvlc_media_release(media);
+    {
+        std::lock_guard lock(deck.mutex);
+        deck.state = state;
+    }
+    if (libvlc_media_player_play(deck.player) != 0) {
+        {
+            std::lock_guard lock(deck.mutex);
+            deck.state = DeckState::idle;
+        }
+        report(PlayerEventKind::failed, item, name + ": libvlc cannot start it");
+    }
+}
+
+void VideoPlayer::Impl::play_now(const std::string& item, const std::filesystem::path& file) {
+    int old = active.load();
+    int next = old < 0 ? 0 : 1 - old;
+    VideoDeck& deck = decks[next];
+    bool prerolled = false, held = false;
+    {
+        std::lock_guard lock(deck.mutex);
+        prerolled = (deck.state == DeckState::prerolling || deck.state == DeckState::held) &&
+                    deck.item == item && deck.file == file;
+        held = deck.state == DeckState::held;
+        if (prerolled) {
+            deck.state = DeckState::playing;
+            deck.last_progress = SteadyClock::now();
+        }
+    }
+    if (prerolled) {
+        if (held) libvlc_media_player_set_pause(deck.player, 0);
+    } else {
+        load(deck, item, file, DeckState::playing);
+    }
+    active.store(next);
+    if (old >= 0) stop_deck(decks[old]);
+    wake();  // a held first frame is ready to show
+}
+
+void VideoPlayer::Impl::preroll_now(const std::string& item, const std::filesystem::path& file) {
+    int playing = active.load();
+    VideoDeck& deck = decks[playing < 0 ? 0 : 1 - playing];
+    {
+        std::lock_guard lock(deck.mutex);
+        if ((deck.state == DeckState::prerolling || deck.state == DeckState::held) && deck.item == item &&
+            deck.file == file)
+            return;
+    }
+    load(deck, item, file, DeckState::prerolling);
+}
+
+void VideoPlayer::Impl::supervise() {
+    auto now = SteadyClock::now();
+    for (VideoDeck& deck : decks) {
+        DeckState state;
+        bool first, ended, error, announce = false;
+        std::string item, name;
+        {
+            std::lock_guard lock(deck.mutex);
+            state = deck.state;
+            first = deck.first_frame;
+            ended = deck.ended;
+            error = deck.error;
+            item = deck.item;
+            name = deck.file.filename().string();
+            if (state == DeckState::playing && first && !deck.announced && active.load() == deck.index)
+                announce = deck.announced = true;
+        }
+        if (state == DeckState::idle) continue;
+        if (first) {
+            unsigned w = 0, h = 0;
+            bool known;
+            {
+                std::lock_guard lock(deck.mutex);
+                known = deck.visible_width > 0;
+            }
+            if (!known && libvlc_video_get_size(deck.player, 0, &w, &h) == 0 && w > 0 && h > 0) {
+                std::lock_guard lock(deck.mutex);
+                deck.visible_width = w;
+                deck.visible_height = h;
+            }
+        }
+        if (announce) report(PlayerEventKind::started, item);
+        if (error || (ended && !first)) {
+            stop_deck(deck);
+            report(
+                PlayerEventKind::failed, item,
+                name + (error ? ": libvlc cannot play it (corrupt or unsupported)" : ": no picture in it"));
+            continue;
+        }
+        if (ended && state == DeckState::playing) {
+            stop_deck(deck);
+            report(PlayerEventKind::ended, item);
+            continue;
+        }
+        if (state == DeckState::prerolling && first) {
+            libvlc_media_player_set_pause(deck.player, 1);  // hold the first frame until play()
+            std::lock_guard lock(deck.mutex);
+            if (deck.state == DeckState::prerolling) deck.state = DeckState::held;
+            continue;
+        }
+        if (state == DeckState::held) continue;
+        std::int64_t time_ms = libvlc_media_player_get_time(deck.player);
+        std::int64_t stalled_ms;
+        {
+            std::lock_guard lock(deck.mutex);
+            if (time_ms != deck.last_time_ms) {
+                deck.last_time_ms = time_ms;
+                deck.last_progress = now;
+            }
+            stalled_ms =
+                std::chrono::duration_cast<std::chrono::milliseconds>(now - deck.last_progress).count();
+        }
+        if (stalled_ms >= options.hang_timeout_ms) {
+            stop_deck(deck);
+            report(PlayerEventKind::hung, item,
+                   name + ": its clock stopped at " +
+                       std::to_string(std::max<std::int64_t>(0, time_ms) / 1000) +
+                       " s and did not move for " + std::to_string(stalled_ms / 1000) + " s");
+        }
+    }
+}
+
+void VideoPlayer::Impl::run() {
+    for (;;) {
+        std::function<void()> command;
+        {
+            std::unique_lock lock(mutex);
+            changed.wait_for(lock, std::chrono::milliseconds(200),
+                             [this] { return stopping || nudged || !commands.empty(); });
+            if (stopping) break;
+            nudged = false;
+            if (!commands.empty()) {
+                command = std::move(commands.front());
+                commands.pop_front();
+                if (!commands.empty()) nudged = true;
+            }
+        }
+        if (command) command();
+        supervise();
+    }
+    // Shutdown in order: players stopped (their threads joined), released, then the instance.
+    for (VideoDeck& deck : decks) {
+        if (!deck.player) continue;
+        libvlc_media_player_stop(deck.player);
+        libvlc_media_player_release(deck.player);
+        deck.player = nullptr;
+    }
+    if (vlc) libvlc_release(vlc);
+    vlc = nullptr;
+}
+
+VideoPlayer::VideoPlayer(VideoPlayerOptions options) : impl_(std::make_unique<Impl>()) {
+    Impl& impl = *impl_;
+    impl.options = std::move(options);
+    std::vector<const char*> args = {"--intf=dummy", "--no-video-title-show", "--no-osd",
+                                     "--no-stats",   "--no-snapshot-preview", "--quiet",
+                                     "--no-xlib"};
+    if (!impl.options.audio) args.push_back("--no-audio");
+    impl.vlc = libvlc_new(int(args.size()), args.data());
+    if (!impl.vlc) startup_error_ = "libvlc did not start (is vlc-plugin-base installed?)";
+    for (int i = 0; i < 2; ++i) {
+        VideoDeck& deck = impl.decks[std::size_t(i)];
+        deck.owner = &impl;
+        deck.index = i;
+        if (!impl.vlc) continue;
+        deck.player = libvlc_media_player_new(impl.vlc);
+        libvlc_video_set_callbacks(deck.player, on_lock, on_unlock, on_display, &deck);
+        libvlc_video_set_format_callbacks(deck.player, on_format, on_cleanup);
+        libvlc_event_manager_t* events = libvlc_media_player_event_manager(deck.player);
+        libvlc_event_attach(events, libvlc_MediaPlayerEndReached, on_vlc_event, &deck);
+        libvlc_event_attach(events, libvlc_MediaPlayerEncounteredError, on_vlc_event, &deck);
+    }
+    impl.thread = std::thread([&impl] { impl.run(); });
+}
+
+VideoPlayer::~VideoPlayer() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+        impl_->commands.clear();
+    }
+    impl_->changed.notify_one();
+    impl_->thread.join();
+}
+
+void VideoPlayer::play(const std::string& item, const std::filesystem::path& file) {
+    impl_->post([impl = impl_.get(), item, file] { impl->play_now(item, file); });
+}
+
+void VideoPlayer::preroll(const std::string& item, const std::filesystem::path& file) {
+    impl_->post([impl = impl_.get(), item, file] { impl->preroll_now(item, file); });
+}
+
+void VideoPlayer::stop() {
+    impl_->post([impl = impl_.get()] {
+        for (VideoDeck& deck : impl->decks) impl->stop_deck(deck);
+    });
+}
+
+bool VideoPlayer::take_frame(const std::function<void(const VideoFrame&)>& use) {
+    Impl& impl = *impl_;
+    impl.wake_pending = false;
+    int index = impl.active.load();
+    if (index < 0) return false;
+    VideoDeck& deck = impl.decks[std::size_t(index)];
+    std::shared_ptr<FrameBuffer> frame;
+    unsigned visible_width = 0, visible_height = 0;
+    {
+        std::lock_guard lock(deck.mutex);
+        if (deck.fresh) {
+            std::swap(deck.ready, deck.front);
+            deck.fresh = false;
+        }
+        if (!deck.front || deck.front->frame.serial <= deck.load_serial) return false;
+        if (index == impl.taken_deck && deck.front->frame.serial == impl.taken_serial) return false;
+        frame = deck.front;  // keeps the buffer alive even if libvlc reformats meanwhile
+        visible_width = deck.visible_width;
+        visible_height = deck.visible_height;
+    }
+    impl.taken_deck = index;
+    impl.taken_serial = frame->frame.serial;
+    VideoFrame view = frame->frame;
+    if (visible_width > 0) view.width = std::min(view.width, int(visible_width));
+    if (visible_height > 0) view.height = std::min(view.height, int(visible_height));
+    use(view);
+    return true;
+}
+
+std::vector<PlayerEvent> VideoPlayer::take_events() {
+    impl_->wake_pending = false;
+    std::lock_guard lock(impl_->mutex);
+    return std::exchange(impl_->events, {});
+}
+
+std::uint64_t VideoPlayer::frames_displayed() const {
+    return impl_->frames.load();
+}
+
+}  // namespace station::content

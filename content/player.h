@@ -1,0 +1,89 @@
+// The video player: libvlc decodes into the player's own I420 buffers on libvlc's threads; the
+// UI thread borrows the newest frame and uploads it (an SDL IYUV texture: no colour conversion
+// on the CPU). No SDL here, so the bench and tests use it headless.
+//
+//   - Two long-lived decks (libvlc media players). The next item is pre-rolled on the idle deck
+//     and held on its first frame; play() swaps it in, so there is no black gap between items.
+//   - All libvlc calls run on the player's own control thread, never inside a libvlc callback;
+//     the callbacks only copy pointers, flip flags and wake that thread.
+//   - Hang detection: a playing (or pre-rolling) item whose clock and frames stop advancing for
+//     `hang_timeout_ms` is stopped and reported as `hung` with the reason.
+//   - A corrupt or missing file is reported as `failed` with libvlc's reason; nothing else stops.
+//   - Shutdown: the control thread stops both decks, releases them, then the libvlc instance.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace station::content {
+
+// One decoded picture in I420: Y, U, V planes, each `pitch` bytes per row and `lines` rows
+// (pitches and rows aligned up, planes aligned to 64 bytes, as libvlc's vmem output asks).
+struct VideoFrame {
+    int width = 0, height = 0;  // visible pixels
+    int pitch[3] = {0, 0, 0};   // bytes per row of Y, U, V
+    int lines[3] = {0, 0, 0};   // rows allocated per plane
+    std::uint8_t* plane[3] = {nullptr, nullptr, nullptr};
+    std::uint64_t serial = 0;  // increases with every frame the player accepts
+};
+
+enum class PlayerEventKind {
+    started,  // the item's first frame is on screen (pre-rolled items: when swapped in)
+    ended,    // the item played to its end
+    failed,   // cannot be opened or decoded: `reason` says why (missing, corrupt, no video)
+    hung,     // its clock stopped advancing for hang_timeout_ms; stopped
+};
+const char* to_string(PlayerEventKind kind);
+
+struct PlayerEvent {
+    PlayerEventKind kind = PlayerEventKind::ended;
+    std::string item;    // the item id given to play()/preroll()
+    std::string reason;  // failed, hung: in words, with the file name
+};
+
+struct VideoPlayerOptions {
+    int hang_timeout_ms = 15'000;  // clock stopped this long: skip and report
+    bool audio = false;            // false: libvlc runs with --no-audio
+    // Called from libvlc's or the control thread when a new frame of the playing item or an event
+    // is ready (coalesced: at most once until the UI takes it). Must not block or call the player.
+    std::function<void()> wake;
+};
+
+class VideoPlayer {
+public:
+    explicit VideoPlayer(VideoPlayerOptions options);
+    ~VideoPlayer();  // stops and releases in order (joins the control thread)
+    VideoPlayer(const VideoPlayer&) = delete;
+    VideoPlayer& operator=(const VideoPlayer&) = delete;
+
+    // Empty when libvlc started; otherwise why not (then every item reports `failed`).
+    const std::string& startup_error() const { return startup_error_; }
+
+    // Any thread. Plays `file` as item `item` now. When that item was pre-rolled it is swapped in
+    // from its held first frame; otherwise it starts cold (the last frame stays up meanwhile).
+    // The previous item stops.
+    void play(const std::string& item, const std::filesystem::path& file);
+    // Any thread. Opens `file` on the idle deck and holds it on its first frame for play().
+    void preroll(const std::string& item, const std::filesystem::path& file);
+    // Any thread. Stops everything; the last frame stays available.
+    void stop();
+
+    // UI thread only (one consumer). When the playing deck has a frame newer than the last one
+    // taken, calls `use` with it (valid only during the call) and returns true.
+    bool take_frame(const std::function<void(const VideoFrame&)>& use);
+    // Any thread: the events since the last call, oldest first.
+    std::vector<PlayerEvent> take_events();
+    // Counters for tests and the bench.
+    std::uint64_t frames_displayed() const;  // frames accepted from libvlc on the playing deck
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+    std::string startup_error_;
+};
+
+}  // namespace station::content
