@@ -8,6 +8,7 @@
 
 #include "kiosk/api/api_internal.h"
 #include "kiosk/api/auth.h"
+#include "kiosk/api/content_routes.h"
 #include "kiosk/api/event_stream.h"
 
 namespace station::api {
@@ -99,6 +100,7 @@ ApiServer::ApiServer(Station& station)
     add_routes();
     add_help_routes();
     add_device_routes();
+    add_content_routes(*server_, station_, *tokens_);  // content_routes.cpp
 }
 
 ApiServer::~ApiServer() { stop(); }

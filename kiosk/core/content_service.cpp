@@ -180,22 +180,31 @@ std::vector<UsbPackage> ContentService::usb_packages() const {
     return out;
 }
 
-content::Result<content::VersionInfo> ContentService::import_usb(const std::string& file,
-                                                                 bool allow_rollback) {
+content::PushReply ContentService::import_usb(const std::string& file, bool allow_rollback) {
+    auto error = [](int status, const std::string& message) {
+        return content::PushReply{status, {{"error", message}}};
+    };
     std::error_code ec;
-    fs::path wanted = fs::weakly_canonical(file, ec);
-    if (ec || file.empty()) return content::fail("usb: ", file, ": no such package");
+    fs::path wanted = file.empty() ? fs::path() : fs::weakly_canonical(file, ec);
     bool listed = false;
-    for (const auto& pkg : usb_packages())
-        if (fs::path(pkg.file) == wanted) listed = true;
-    if (!listed) return content::fail("usb: ", file, ": not a package on a mounted USB stick");
+    if (!ec && !wanted.empty())
+        for (const auto& pkg : usb_packages())
+            if (fs::path(pkg.file) == wanted) listed = true;
+    if (!listed) return error(404, "usb: " + file + ": not a package on a mounted USB stick");
     std::lock_guard lock(activation_mutex_);
     auto previous = store_->active_version();
-    auto info =
-        store_->import_package(wanted, trusted_, {.allow_rollback = allow_rollback, .activate = true});
-    if (!info) return content::fail("usb: ", wanted.string(), ": ", info.error().message);
+    auto head = content::read_package_head(wanted, trusted_);
+    if (!head) return error(400, "usb: " + head.error().message);
+    if (previous && head->manifest.version < *previous && !allow_rollback)
+        return error(409, "usb: " + wanted.string() + ": version " + std::to_string(head->manifest.version) +
+                              " is older than the active version " + std::to_string(*previous) +
+                              "; refused unless it is an explicit rollback");
+    if (auto space = store_->check_space(head->manifest); !space)
+        return error(507, "usb: " + wanted.string() + ": " + space.error().message);
+    auto info = store_->import_package(wanted, trusted_, {.allow_rollback = allow_rollback, .activate = true});
+    if (!info) return error(400, "usb: " + wanted.string() + ": " + info.error().message);
     if (!previous || *previous != info->version) announce(*info, "usb", previous);
-    return info;
+    return {200, {{"active", info->to_json()}}};
 }
 
 // ---- pull ----

@@ -71,8 +71,10 @@ public:
 
     // USB: .spkg files directly inside the mount points that match the configured patterns.
     std::vector<UsbPackage> usb_packages() const;
-    // Imports one of them (the file must be one usb_packages() lists) and activates it.
-    content::Result<content::VersionInfo> import_usb(const std::string& file, bool allow_rollback);
+    // Imports one of them (the file must be one usb_packages() lists), verifying it wholly, and
+    // activates it: 200 {"active": {...}}; 404 not a package on a stick; 400 untrusted, tampered or
+    // unreadable; 409 older than the active version without allow_rollback; 507 would not fit.
+    content::PushReply import_usb(const std::string& file, bool allow_rollback);
 
     // Pull worker (when a channel is configured): polls now, then every poll_interval_s.
     void start();
