@@ -17,6 +17,7 @@
 #include "kiosk/core/station.h"
 #include "kiosk/ui/kiosk_window.h"
 #include "kiosk/ui/offscreen.h"
+#include "kiosk/ui/offscreen_capture.h"
 #include "kiosk/ui/screen.h"
 
 namespace {
@@ -186,7 +187,11 @@ int main(int argc, char** argv) {
     }
 
     station.start_services();  // escalation ladder, retention, webhooks; not for --screenshot
+    // GET /api/v1/screenshot on a headless kiosk: the home screen rendered offscreen at half of
+    // 1920x1080 and half the DPI, the same layout at thumbnail size.
+    station::ui::OffscreenCapture capture(station, 960, 540, (config.display.dpi > 0 ? config.display.dpi : 96) / 2);
     station::api::ApiServer api(station);
+    if (headless) api.set_screenshot_source([&capture] { return capture.png(); });
     if (auto started = api.start(api_address.empty() ? config.api.listen : api_address); !started) {
         spdlog::error("{}", started.error().message);
         return kExitFailure;

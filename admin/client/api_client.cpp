@@ -54,4 +54,29 @@ ApiReply ApiClient::post(const std::string& path, const nlohmann::json& body) co
     return to_reply(client.Post(path.c_str(), headers, body.dump(), "application/json"), base_url_);
 }
 
+ApiReply ApiClient::del(const std::string& path) const {
+    httplib::Client client(base_url_);
+    client.set_connection_timeout(0, timeout_ms_ * 1000);
+    client.set_read_timeout(timeout_ms_ / 1000, (timeout_ms_ % 1000) * 1000);
+    httplib::Headers headers;
+    if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
+    return to_reply(client.Delete(path.c_str(), headers), base_url_);
+}
+
+ApiReply ApiClient::get_raw(const std::string& path, std::string* raw) const {
+    httplib::Client client(base_url_);
+    client.set_connection_timeout(0, timeout_ms_ * 1000);
+    client.set_read_timeout(timeout_ms_ / 1000, (timeout_ms_ % 1000) * 1000);
+    httplib::Headers headers;
+    if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
+    auto result = client.Get(path.c_str(), headers);
+    if (result && result->status == 200) {
+        ApiReply reply;
+        reply.status = 200;
+        *raw = std::move(result->body);
+        return reply;
+    }
+    return to_reply(result, base_url_);
+}
+
 }  // namespace station::admin

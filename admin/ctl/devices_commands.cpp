@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "admin/client/api_client.h"
+#include "admin/ctl/credentials.h"
 
 namespace station::ctl {
 namespace {
@@ -26,8 +27,7 @@ DevicesCommands::DevicesCommands(CLI::App& app) {
     devices_ = app.add_subcommand("devices", "Devices: health of printer, card reader, scanner, help button; test");
     devices_->require_subcommand(0, 1);
     devices_->fallthrough();  // --server may follow the subcommand
-    devices_->add_option("--user", user_, "Staff username")->required();
-    devices_->add_option("--pin", pin_, "PIN (default: $STATION_PIN)");
+    add_credential_options(devices_, credentials_);
     devices_->add_flag("--json", json_, "Print the kiosk's JSON");
     test_ = devices_->add_subcommand("test", "Test a device: the printer prints a test page (admin)");
     test_->fallthrough();
@@ -37,19 +37,8 @@ DevicesCommands::DevicesCommands(CLI::App& app) {
 bool DevicesCommands::parsed() const { return devices_->parsed(); }
 
 int DevicesCommands::run(const std::string& server) {
-    if (pin_.empty())
-        if (const char* env = std::getenv("STATION_PIN")) pin_ = env;
-    if (pin_.empty()) {
-        std::fprintf(stderr, "stationctl: --pin: required (or set STATION_PIN)\n");
-        return 2;
-    }
     station::admin::ApiClient client(server);
-    auto login = client.post("/api/v1/login", {{"user", user_}, {"pin", pin_}});
-    if (!login.ok()) {
-        std::fprintf(stderr, "stationctl: login: %s\n", login.error.c_str());
-        return 1;
-    }
-    client.set_token(login.body.value("token", ""));
+    if (int code = authenticate(client, credentials_)) return code;
 
     if (test_->parsed()) {
         client.set_timeout_ms(15000);  // the kiosk waits up to 10 s for the printer

@@ -1,5 +1,5 @@
 // `stationctl devices ...`: the kiosk's devices (printer, ID-card reader, QR scanner, help button)
-// through its HTTP API, for staff and technicians. Logs in with --user/--pin (or $STATION_PIN).
+// through its HTTP API, for staff and technicians. Logs in with --user/--pin (or $STATION_PIN), or uses the token saved by `stationctl login`.
 //   devices [--json]                 one line per device: name, status, reason, since; with --json
 //                                    the kiosk's {"devices": [...]}
 //   devices test printer [--json]    prints a test page (admin); fails naming the fault
@@ -8,6 +8,8 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+
+#include "admin/ctl/credentials.h"
 
 namespace station::ctl {
 
@@ -20,8 +22,7 @@ public:
 private:
     CLI::App* devices_ = nullptr;
     CLI::App* test_ = nullptr;
-    std::string user_;
-    std::string pin_;
+    Credentials credentials_;
     std::string device_;
     bool json_ = false;
 };

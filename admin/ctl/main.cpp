@@ -7,10 +7,14 @@
 #include <iostream>
 
 #include "admin/client/api_client.h"
+#include "admin/ctl/alert_commands.h"
 #include "admin/ctl/content_commands.h"
+#include "admin/ctl/credentials.h"
 #include "admin/ctl/devices_commands.h"
 #include "admin/ctl/keys_commands.h"
+#include "admin/ctl/report_commands.h"
 #include "admin/ctl/requests_commands.h"
+#include "admin/ctl/users_commands.h"
 
 namespace {
 
@@ -53,6 +57,10 @@ int main(int argc, char** argv) {
     station::ctl::KeysCommands keys_commands(app);
     station::ctl::RequestsCommands requests_commands(app);
     station::ctl::DevicesCommands devices_commands(app);
+    station::ctl::LoginCommands login_commands(app);
+    station::ctl::AlertCommands alert_commands(app);
+    station::ctl::ReportCommand report_command(app);
+    station::ctl::UsersCommands users_commands(app);
 
     try {
         app.parse(argc, argv);
@@ -73,5 +81,9 @@ int main(int argc, char** argv) {
     if (status->parsed()) return status_command(server, json);
     if (requests_commands.parsed()) return requests_commands.run(server);
     if (devices_commands.parsed()) return devices_commands.run(server);
+    if (login_commands.parsed()) return login_commands.run(server);
+    if (alert_commands.parsed()) return alert_commands.run(server);
+    if (report_command.parsed()) return report_command.run(server);
+    if (users_commands.parsed()) return users_commands.run(server);
     return 2;
 }

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "admin/client/api_client.h"
+#include "admin/ctl/credentials.h"
 
 namespace station::ctl {
 namespace {
@@ -41,8 +42,7 @@ RequestsCommands::RequestsCommands(CLI::App& app) {
     requests_->fallthrough();  // --server may follow the subcommand
     auto add_login = [this](CLI::App* command) {
         command->fallthrough();
-        command->add_option("--user", user_, "Staff username")->required();
-        command->add_option("--pin", pin_, "PIN (default: $STATION_PIN)");
+        add_credential_options(command, credentials_);
         command->add_flag("--json", json_, "Print the kiosk's JSON");
     };
     list_ = requests_->add_subcommand("list", "List help requests, newest first");
@@ -66,19 +66,8 @@ bool RequestsCommands::parsed() const {
 }
 
 int RequestsCommands::run(const std::string& server) {
-    if (pin_.empty())
-        if (const char* env = std::getenv("STATION_PIN")) pin_ = env;
-    if (pin_.empty()) {
-        std::fprintf(stderr, "stationctl: --pin: required (or set STATION_PIN)\n");
-        return 2;
-    }
     station::admin::ApiClient client(server);
-    auto login = client.post("/api/v1/login", {{"user", user_}, {"pin", pin_}});
-    if (!login.ok()) {
-        std::fprintf(stderr, "stationctl: login: %s\n", login.error.c_str());
-        return 1;
-    }
-    client.set_token(login.body.value("token", ""));
+    if (int code = authenticate(client, credentials_)) return code;
 
     if (list_->parsed()) {
         auto reply = client.get("/api/v1/requests?state=" + state_);

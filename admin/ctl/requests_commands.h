@@ -1,5 +1,5 @@
 // `stationctl requests ...`: help requests (一键通达) through the kiosk's HTTP API, for staff at a
-// desk or a script. Logs in with --user/--pin (or $STATION_PIN) for each run.
+// desk or a script. Logs in with --user/--pin (or $STATION_PIN), or uses the token saved by `stationctl login`.
 //   requests list [--state open|closed|all] [--json]   {"requests": [...]} with --json
 //   requests ack ID | arrive ID | resolve ID [--note TEXT]   [--json] prints the request
 // Exit codes: 0 done, 1 the kiosk said no (the reason on stderr) or could not be reached.
@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+
+#include "admin/ctl/credentials.h"
 
 namespace station::ctl {
 
@@ -22,8 +24,7 @@ private:
     CLI::App* ack_ = nullptr;
     CLI::App* arrive_ = nullptr;
     CLI::App* resolve_ = nullptr;
-    std::string user_;
-    std::string pin_;
+    Credentials credentials_;
     std::string state_ = "open";
     std::string note_;
     long long id_ = 0;

@@ -100,6 +100,9 @@ ApiServer::ApiServer(Station& station)
     add_routes();
     add_help_routes();
     add_device_routes();
+    add_user_routes();
+    add_report_routes();
+    add_screenshot_routes();
     add_content_routes(*server_, station_, *tokens_);  // content_routes.cpp
 }
 

@@ -13,6 +13,9 @@
 //   POST /api/v1/devices/{name}/test          admin: the printer prints a test page
 //   GET  /api/v1/events                       server-sent events (help_routes.cpp), resumable
 //                                             with Last-Event-ID or ?after=N
+//   GET  /api/v1/users, POST /api/v1/users, POST /api/v1/users/{user}/pin   admin (users_routes.cpp)
+//   GET  /api/v1/reports?from=D&to=D          staff, editor, admin (reports_routes.cpp)
+//   GET  /api/v1/screenshot                   staff, editor, admin → image/png (screenshot_routes.cpp)
 // Everything but health and login needs "Authorization: Bearer <token>": 401 without a valid
 // one, 403 for a role that may not.
 //
@@ -20,7 +23,9 @@
 // services' thread-safe operations. start() returns once the socket listens. stop() ends open
 // event streams first, so it never hangs on them.
 #pragma once
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -47,16 +52,25 @@ public:
     Result<Ok> start(const std::string& host_port);
     void stop();
     int port() const { return port_; }           // the bound port, after start()
+    // Where GET /api/v1/screenshot gets its PNG bytes; called on an API worker thread, so it must
+    // be thread-safe. Unset (the default): the route answers 503.
+    using ScreenshotSource = std::function<Result<std::string>()>;
+    void set_screenshot_source(ScreenshotSource source);
     const std::string& host() const { return host_; }
 
 private:
     void add_routes();
     void add_help_routes();     // help_routes.cpp
     void add_device_routes();   // devices_routes.cpp
+    void add_user_routes();     // users_routes.cpp
+    void add_report_routes();   // reports_routes.cpp
+    void add_screenshot_routes();  // screenshot_routes.cpp
     Station& station_;
     std::unique_ptr<httplib::Server> server_;
     std::unique_ptr<TokenStore> tokens_;
     std::unique_ptr<EventStreams> streams_;
+    std::mutex screenshot_mutex_;  // guards screenshot_source_
+    ScreenshotSource screenshot_source_;
     std::thread thread_;
     std::string host_;
     int port_ = 0;

@@ -3,11 +3,11 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace station::api {
 namespace {
-
-constexpr int kMaxFailures = 5;
-constexpr auto kLockout = std::chrono::minutes(1);
 
 std::string hash_token(const std::string& token) {
     unsigned char out[32];
@@ -34,31 +34,63 @@ std::string TokenStore::bearer_token(const std::string& header) {
     return token;
 }
 
+int64_t TokenStore::locked_until_locked(const std::string& key, int64_t now_ms) {
+    auto entry = failures_.find(key);
+    if (entry == failures_.end() || entry->second.locked_until_ms == 0) return 0;
+    if (entry->second.locked_until_ms <= now_ms) {  // served its time: a fresh start
+        failures_.erase(entry);
+        return 0;
+    }
+    return entry->second.locked_until_ms;
+}
+
+int TokenStore::lockout_minutes_left(const std::string& username, const std::string& address) {
+    int64_t now = station_.clock().now_ms();
+    std::lock_guard<std::mutex> guard(failures_mutex_);
+    int64_t until = std::max(locked_until_locked("user:" + username, now),
+                             address.empty() ? 0 : locked_until_locked("addr:" + address, now));
+    if (until == 0) return 0;
+    return static_cast<int>((until - now + 59'999) / 60'000);
+}
+
 std::variant<LoginReply, TokenStore::LoginFailure> TokenStore::login(const std::string& username,
-                                                                     const std::string& pin) {
-    auto now = std::chrono::steady_clock::now();
+                                                                     const std::string& pin,
+                                                                     const std::string& address) {
+    int64_t now = station_.clock().now_ms();
+    std::vector<std::string> keys = {"user:" + username};
+    if (!address.empty()) keys.push_back("addr:" + address);
     {
         std::lock_guard<std::mutex> guard(failures_mutex_);
-        auto entry = failures_.find(username);
-        if (entry != failures_.end()) {
-            if (now - entry->second.second > kLockout)
-                failures_.erase(entry);
-            else if (entry->second.first >= kMaxFailures)
-                return LoginFailure::locked_out;
-        }
+        for (const std::string& key : keys)
+            if (locked_until_locked(key, now) != 0) return LoginFailure::locked_out;
     }
     auto member = station_.staff().verify(username, pin);
     if (!member) {
-        std::lock_guard<std::mutex> guard(failures_mutex_);
-        auto& [count, since] = failures_[username];
-        if (count == 0) since = now;
-        ++count;
-        if (failures_.size() > 10'000) failures_.clear();  // bounded memory against name spraying
+        std::vector<std::string> locked_now;
+        {
+            std::lock_guard<std::mutex> guard(failures_mutex_);
+            if (failures_.size() > 10'000) failures_.clear();  // bounded memory against name spraying
+            for (const std::string& key : keys) {
+                Failures& failures = failures_[key];
+                if (++failures.count >= kMaxFailures && failures.locked_until_ms == 0) {
+                    failures.locked_until_ms = now + kLockoutMs;
+                    locked_now.push_back(key);
+                }
+            }
+        }
+        // The trail names an account only when it exists, and never the PIN tried.
+        bool known = station_.staff().find(username).has_value();
+        for (const std::string& key : locked_now) {
+            bool by_name = key.rfind("user:", 0) == 0;
+            if (by_name && !known) continue;
+            station_.audit("system", "api.lockout", by_name ? username : address,
+                           {{"by", by_name ? "user" : "address"}, {"minutes", kLockoutMs / 60'000}});
+        }
         return LoginFailure::bad_credentials;
     }
     {
         std::lock_guard<std::mutex> guard(failures_mutex_);
-        failures_.erase(username);
+        for (const std::string& key : keys) failures_.erase(key);
     }
     unsigned char random[32];
     randombytes_buf(random, sizeof random);

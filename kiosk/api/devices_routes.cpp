@@ -27,7 +27,8 @@ void ApiServer::add_device_routes() {
 
     server_->Post(R"(/api/v1/devices/([a-z]+)/test)", [this](const httplib::Request& request,
                                                              httplib::Response& response) {
-        if (!authorize(*tokens_, request, response, {"admin"})) return;
+        auto session = authorize(*tokens_, request, response, {"admin"});
+        if (!session) return;
         const std::string name = request.matches[1];
         auto status = station_.devices().status(name);
         if (!status) return send_error(response, 404, "device: no device named '" + name + "'");
@@ -37,6 +38,7 @@ void ApiServer::add_device_routes() {
         if (printed.wait_for(kTestPageWait) != std::future_status::ready)
             return send_error(response, 504, "printer: the test page did not finish within 10 s");
         auto result = printed.get();
+        station_.audit(session->username, "devices.test", name, {{"ok", result.ok()}});  // staff actions are audited
         if (!result) return send_error(response, 409, result.error().message);
         send_json(response, 200, {{"device", name}, {"result", "ok"}});
     });

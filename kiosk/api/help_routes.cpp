@@ -61,10 +61,18 @@ void ApiServer::add_help_routes() {
         if (!pin) return send_error(response, 400, pin.error().message);
         if (!user->has_value() || (*user)->empty()) return send_error(response, 400, "user: required");
         if (!pin->has_value() || (*pin)->empty()) return send_error(response, 400, "pin: required");
-        auto result = tokens_->login(**user, **pin);
+        auto result = tokens_->login(**user, **pin, request.remote_addr);
         if (auto* failure = std::get_if<TokenStore::LoginFailure>(&result)) {
-            if (*failure == TokenStore::LoginFailure::locked_out)
-                return send_error(response, 429, "user: too many wrong PINs; wait a minute");
+            if (*failure == TokenStore::LoginFailure::locked_out) {
+                // Same words whether or not the name exists: the lockout tells nothing about accounts.
+                int minutes = std::max(1, tokens_->lockout_minutes_left(**user, request.remote_addr));
+                response.set_header("Retry-After", std::to_string(minutes * 60));
+                send_json(response, 429,
+                          {{"error", "pin: too many wrong PINs; try again in " + std::to_string(minutes) +
+                                         " minutes"},
+                           {"minutes_left", minutes}});
+                return;
+            }
             return send_error(response, 401, "user, pin: unknown user or wrong PIN");
         }
         const LoginReply& reply = std::get<LoginReply>(result);

@@ -54,6 +54,22 @@ Result<StaffMember> StaffDirectory::add(const std::string& username, const std::
     return StaffMember{db_.sql().getLastInsertRowid(), username, display_name, role, demo};
 }
 
+Result<Ok> StaffDirectory::set_pin(const std::string& username, const std::string& pin) {
+    static const std::regex pin_pattern("^[0-9]{4,12}$");
+    if (!std::regex_match(pin, pin_pattern)) return Error{"pin: expected 4-12 digits"};
+    if (sodium_init() < 0) return Error{"libsodium failed to initialise"};
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, pin.c_str(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return Error{"pin: hashing ran out of memory"};
+    auto lock = db_.lock();
+    SQLite::Statement update(db_.sql(), "UPDATE staff SET pin_hash = ? WHERE username = ?");
+    update.bind(1, std::string(hash));
+    update.bind(2, username);
+    if (update.exec() == 0) return Error{"user: no account named \"" + username + "\""};
+    return Ok{};
+}
+
 std::optional<StaffMember> StaffDirectory::verify(const std::string& username, const std::string& pin) {
     std::string hash;
     std::optional<StaffMember> member;

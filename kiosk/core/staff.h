@@ -29,6 +29,8 @@ public:
     // Adds an account. Errors name the field: bad username, PIN not 4-12 digits, bad role, taken.
     Result<StaffMember> add(const std::string& username, const std::string& display_name,
                             const std::string& pin, const std::string& role, bool demo = false);
+    // Replaces the PIN of an existing account. Errors name the field: PIN not 4-12 digits, no such user.
+    Result<Ok> set_pin(const std::string& username, const std::string& pin);
     // The member when username and PIN match; nullopt otherwise (constant-time PIN check).
     std::optional<StaffMember> verify(const std::string& username, const std::string& pin);
     std::optional<StaffMember> find(const std::string& username);

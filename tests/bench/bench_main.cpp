@@ -25,6 +25,7 @@
 using namespace std::chrono_literals;
 void bench_help_desk();  // help_bench.cpp
 void bench_devices();    // devices_bench.cpp
+void bench_admin_console();  // admin_bench.cpp
 using station::test::ChildProcess;
 
 namespace {
@@ -144,5 +145,6 @@ int main() {
     bench_frames(frame_data.path().string());
     bench_help_desk();
     bench_devices();
+    bench_admin_console();
     return 0;
 }

@@ -1,0 +1,92 @@
+// ConsoleUi: station-admin's screens, drawn with Dear ImGui from KioskLink snapshots each frame
+// (the UI keeps no copy of the kiosks' state, only its own form fields). Tabs:
+//   呼叫 calls     the live help queue across kiosks: ticket, category, state in words, waiting
+//                  time, SLA countdown, escalation level; 确认 / 到达 / 解决 (with a note) in a click
+//   设备 devices   each kiosk online or not, and its devices' health
+//   屏幕 screens   what each kiosk shows now (GET /api/v1/screenshot thumbnails)
+//   通知 alerts    send an emergency notice to every kiosk, withdraw one
+//   报表 reports   per day: calls, time to acknowledge, SLA share, satisfaction; chart; CSV export
+//   用户 users     (admin) accounts, add one, reset a PIN
+//
+// Threads: UI thread only. Network work goes to the KioskLinks' workers.
+#pragma once
+#include <SDL.h>
+#include <imgui.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "admin/client/kiosk_link.h"
+
+namespace station::console {
+
+enum class Tab { calls, devices, screens, alerts, reports, users };
+const std::vector<std::pair<Tab, const char*>>& tab_names();  // {Tab::calls, "calls"}, ...
+
+struct ConsoleFonts {
+    ImFont* body = nullptr;   // 22 px
+    ImFont* title = nullptr;  // 30 px
+    ImFont* big = nullptr;    // 44 px: tickets
+};
+
+// The fonts at the console's sizes: a Simplified Chinese font through fontconfig (as the kiosk
+// finds it), the common 2 500 characters; ImGui's default font with a message when none is found.
+// Call with a current ImGui context, before the first frame.
+ConsoleFonts load_console_fonts();
+void apply_console_style();  // the kiosk's warm paper and Party red, roomy spacing
+
+class ConsoleUi {
+public:
+    ConsoleUi(std::vector<admin::KioskLink*> links, SDL_Renderer* renderer, ConsoleFonts fonts,
+              std::string user);
+    ~ConsoleUi();  // frees thumbnail textures
+
+    void draw(int64_t now_ms);  // one frame's widgets (between NewFrame and Render)
+    void set_tab(Tab tab) {
+        tab_ = tab;
+        tab_forced_ = true;
+    }
+    void set_report_range(const std::string& from, const std::string& to);
+    void load_report();  // asks every kiosk for the report of the form's range
+    const std::string& export_message() const { return export_message_; }
+
+private:
+    void draw_header(int64_t now_ms, const std::vector<admin::KioskSnapshot>& kiosks);
+    void draw_calls(int64_t now_ms, const std::vector<admin::KioskSnapshot>& kiosks);
+    void draw_devices(const std::vector<admin::KioskSnapshot>& kiosks);
+    void draw_screens(const std::vector<admin::KioskSnapshot>& kiosks);
+    void draw_alerts(const std::vector<admin::KioskSnapshot>& kiosks);
+    void draw_reports(const std::vector<admin::KioskSnapshot>& kiosks);
+    void draw_users(const std::vector<admin::KioskSnapshot>& kiosks);
+    SDL_Texture* thumbnail(size_t kiosk, const admin::KioskSnapshot& snapshot, int* width, int* height);
+
+    std::vector<admin::KioskLink*> links_;
+    SDL_Renderer* renderer_;
+    ConsoleFonts fonts_;
+    std::string user_;
+    Tab tab_ = Tab::calls;
+    bool tab_forced_ = false;               // set_tab(): select it once on the next frame
+    std::map<int64_t, std::string> notes_;  // resolution note being typed, by "kiosk << 40 | id"
+    struct Thumbnail {
+        SDL_Texture* texture = nullptr;
+        int version = -1, width = 0, height = 0;
+    };
+    std::map<size_t, Thumbnail> thumbnails_;
+    char alert_title_[128] = "";
+    char alert_text_[1024] = "";
+    int alert_mode_ = 0;  // 0 banner, 1 fullscreen
+    int alert_minutes_ = 30;
+    char report_from_[16] = "";
+    char report_to_[16] = "";
+    std::string export_message_;
+    char new_user_[40] = "";
+    char new_name_[80] = "";
+    int new_role_ = 0;
+    char new_pin_[16] = "";
+    char reset_user_[40] = "";
+    char reset_pin_[16] = "";
+};
+
+}  // namespace station::console

@@ -1,0 +1,163 @@
+#include "admin/ctl/credentials.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace station::ctl {
+namespace {
+
+nlohmann::json read_tokens() {
+    std::ifstream in(token_file());
+    if (!in) return nlohmann::json::object();
+    std::stringstream text;
+    text << in.rdbuf();
+    auto tokens = nlohmann::json::parse(text.str(), nullptr, false);
+    return tokens.is_object() ? tokens : nlohmann::json::object();
+}
+
+// Written to a temporary file created 0600, then renamed: the token is never readable by others.
+bool write_tokens(const nlohmann::json& tokens, std::string* error) {
+    std::filesystem::path path = token_file();
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) {
+        *error = path.parent_path().string() + ": " + ec.message();
+        return false;
+    }
+    std::string temporary = path.string() + ".tmp";
+    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        *error = temporary + ": cannot create";
+        return false;
+    }
+    ::fchmod(fd, 0600);
+    std::string text = tokens.dump(2) + "\n";
+    bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    written = ::fsync(fd) == 0 && written;
+    ::close(fd);
+    if (!written || std::rename(temporary.c_str(), path.c_str()) != 0) {
+        *error = path.string() + ": cannot write";
+        return false;
+    }
+    return true;
+}
+
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+std::filesystem::path token_file() {
+    const char* config_home = std::getenv("XDG_CONFIG_HOME");
+    std::filesystem::path base;
+    if (config_home && *config_home)
+        base = config_home;
+    else if (const char* home = std::getenv("HOME"))
+        base = std::filesystem::path(home) / ".config";
+    else
+        base = ".config";
+    return base / "station" / "stationctl-tokens.json";
+}
+
+void add_credential_options(CLI::App* command, Credentials& credentials) {
+    command->add_option("--user", credentials.user,
+                        "Staff username (default: the token saved by `stationctl login`)");
+    command->add_option("--pin", credentials.pin, "PIN (default: $STATION_PIN)");
+}
+
+int authenticate(admin::ApiClient& client, Credentials credentials) {
+    if (credentials.user.empty()) {
+        nlohmann::json saved = read_tokens();
+        const std::string& server = client.base_url();
+        if (!saved.contains(server) || !saved[server].is_object() || !saved[server]["token"].is_string()) {
+            std::fprintf(
+                stderr,
+                "stationctl: --user: required (or run `stationctl login --server %s --user NAME` first)\n",
+                server.c_str());
+            return 2;
+        }
+        if (saved[server].value("expires_at", int64_t(0)) <= now_ms()) {
+            std::fprintf(stderr,
+                         "stationctl: the saved login for %s has expired; run `stationctl login` again\n",
+                         server.c_str());
+            return 1;
+        }
+        client.set_token(saved[server]["token"].get<std::string>());
+        return 0;
+    }
+    if (credentials.pin.empty())
+        if (const char* env = std::getenv("STATION_PIN")) credentials.pin = env;
+    if (credentials.pin.empty()) {
+        std::fprintf(stderr, "stationctl: --pin: required (or set STATION_PIN)\n");
+        return 2;
+    }
+    auto login = client.post("/api/v1/login", {{"user", credentials.user}, {"pin", credentials.pin}});
+    if (!login.ok()) {
+        std::fprintf(stderr, "stationctl: login: %s\n", login.error.c_str());
+        return 1;
+    }
+    client.set_token(login.body.value("token", ""));
+    return 0;
+}
+
+LoginCommands::LoginCommands(CLI::App& app) {
+    login_ = app.add_subcommand("login", "Log in once and save the token (0600) for later commands");
+    login_->fallthrough();
+    login_->add_option("--user", credentials_.user, "Staff username")->required();
+    login_->add_option("--pin", credentials_.pin, "PIN (default: $STATION_PIN)");
+    logout_ = app.add_subcommand("logout", "Forget the token saved for --server");
+    logout_->fallthrough();
+}
+
+bool LoginCommands::parsed() const {
+    return login_->parsed() || logout_->parsed();
+}
+
+int LoginCommands::run(const std::string& server) {
+    nlohmann::json saved = read_tokens();
+    std::string error;
+    if (logout_->parsed()) {
+        saved.erase(server);
+        if (!write_tokens(saved, &error)) {
+            std::fprintf(stderr, "stationctl: %s\n", error.c_str());
+            return 1;
+        }
+        std::printf("logged out of %s\n", server.c_str());
+        return 0;
+    }
+    admin::ApiClient client(server);
+    if (credentials_.pin.empty())
+        if (const char* env = std::getenv("STATION_PIN")) credentials_.pin = env;
+    if (credentials_.pin.empty()) {
+        std::fprintf(stderr, "stationctl: --pin: required (or set STATION_PIN)\n");
+        return 2;
+    }
+    auto login = client.post("/api/v1/login", {{"user", credentials_.user}, {"pin", credentials_.pin}});
+    if (!login.ok()) {
+        std::fprintf(stderr, "stationctl: login: %s\n", login.error.c_str());
+        return 1;
+    }
+    saved[server] = {{"user", credentials_.user},
+                     {"role", login.body.value("role", "")},
+                     {"token", login.body.value("token", "")},
+                     {"expires_at", login.body.value("expires_at", int64_t(0))}};
+    if (!write_tokens(saved, &error)) {
+        std::fprintf(stderr, "stationctl: %s\n", error.c_str());
+        return 1;
+    }
+    std::printf("logged in to %s as %s (%s); token saved in %s\n", server.c_str(), credentials_.user.c_str(),
+                login.body.value("role", "").c_str(), token_file().c_str());
+    return 0;
+}
+
+}  // namespace station::ctl

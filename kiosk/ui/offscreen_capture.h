@@ -1,0 +1,27 @@
+// OffscreenCapture: what a --headless kiosk shows, as PNG bytes, for GET /api/v1/screenshot (the
+// staff console's thumbnails). Each capture renders the home screen, with any emergency notice
+// over it, through OffscreenKiosk (SDL dummy video, software renderer) at the configured size.
+//
+// Threads: png() is thread-safe (one capture at a time); it owns SDL while it runs, so use it
+// only in a process with no window of its own.
+#pragma once
+#include <mutex>
+#include <string>
+
+#include "kiosk/core/station.h"
+
+namespace station::ui {
+
+class OffscreenCapture {
+public:
+    OffscreenCapture(Station& station, int width, int height, double dpi);
+    Result<std::string> png();  // the PNG file's bytes, or why not
+
+private:
+    Station& station_;
+    int width_, height_;
+    double dpi_;
+    std::mutex mutex_;  // one capture at a time: SDL is initialised and shut down around each
+};
+
+}  // namespace station::ui
