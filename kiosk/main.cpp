@@ -4,7 +4,11 @@
 #include <CLI/CLI.hpp>
 
 #include <csignal>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <regex>
 
 #include "kiosk/api/api_server.h"
@@ -15,6 +19,7 @@
 #include "kiosk/core/data_dir.h"
 #include "kiosk/core/log.h"
 #include "kiosk/core/station.h"
+#include "kiosk/ui/audit.h"
 #include "kiosk/ui/kiosk_window.h"
 #include "kiosk/ui/offscreen.h"
 #include "kiosk/ui/offscreen_capture.h"
@@ -73,7 +78,7 @@ int main(int argc, char** argv) {
     std::string config_file, data_dir, windowed, screenshot, screen = "home", size_text = "1920x1080";
     std::string log_level, api_address;
     std::vector<std::string> trust_keys;
-    bool demo = false, headless = false;
+    bool demo = false, headless = false, audit = false;
     double dpi = 0;
     app.add_option("--config", config_file, "Configuration file (TOML); every key has a default")
         ->check(CLI::ExistingFile);
@@ -93,6 +98,11 @@ int main(int argc, char** argv) {
     app.add_option("--log-level", log_level, "trace, debug, info, warn or error (default: config, info)")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
     app.get_option("--headless")->excludes(app.get_option("--screenshot"));
+    app.add_flag("--audit", audit,
+                 "Render every screen and state at --size and --dpi on the demo data (in a temporary data "
+                 "folder), print each breach of the design floors and a summary; exit 1 on any")
+        ->excludes(app.get_option("--headless"))
+        ->excludes(app.get_option("--screenshot"));
 
     try {
         app.parse(argc, argv);
@@ -142,6 +152,10 @@ int main(int argc, char** argv) {
             return kExitBadInput;
         }
     }
+    if (audit && !demo) {
+        spdlog::error("--audit needs --demo: it audits the screens on the demo data, never a station's own");
+        return kExitBadInput;
+    }
     auto catalogue = station::Catalogue::embedded(config.station.locale);
     if (!catalogue) {
         spdlog::error("{}: key 'station.locale': {}", config_file.empty() ? "config" : config_file,
@@ -153,6 +167,15 @@ int main(int argc, char** argv) {
     station::StationOptions options;
     options.config = config;
     options.data_dir = station::resolve_data_dir(data_dir, config.data.dir);
+    // The audit makes help calls to show the help screen's states: never in a real data folder.
+    std::string audit_dir = (std::filesystem::temp_directory_path() / "station-audit-XXXXXX").string();
+    if (audit) {
+        if (!mkdtemp(audit_dir.data())) {
+            spdlog::error("--audit: cannot create a temporary data folder {}: {}", audit_dir, std::strerror(errno));
+            return kExitFailure;
+        }
+        options.data_dir = audit_dir;
+    }
     options.demo = demo;
     for (const auto& key : trust_keys) options.trust_keys.push_back(std::filesystem::absolute(key));
     options.webhook_transport = station::api::http_webhook_transport();
@@ -168,6 +191,21 @@ int main(int argc, char** argv) {
     station::Station& station = **opened;
     spdlog::info("station '{}' ({}), data in {}{}", config.station.name, config.station.id,
                  station.data_dir().string(), demo ? ", demo mode" : "");
+
+    if (audit) {
+        double audit_dpi = dpi > 0 ? dpi : (config.display.dpi > 0 ? config.display.dpi : 96);
+        auto report = station::ui::run_audit(station, size->width, size->height, audit_dpi);
+        opened->reset();  // closes the database before its folder goes
+        std::error_code ignored;
+        std::filesystem::remove_all(audit_dir, ignored);
+        if (!report) {
+            spdlog::error("{}", report.error().message);
+            return kExitFailure;
+        }
+        for (const std::string& line : report->violations) std::printf("%s\n", line.c_str());
+        std::printf("%s\n", report->summary().c_str());
+        return report->violations.empty() ? 0 : kExitFailure;
+    }
 
     if (!screenshot.empty()) {
         double screenshot_dpi = dpi > 0 ? dpi : (config.display.dpi > 0 ? config.display.dpi : 96);

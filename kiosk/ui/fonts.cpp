@@ -23,20 +23,30 @@ Result<FontFile> find_cjk_font() {
     bool covers_chinese = false;
     if (match) {
         FcChar8* path = nullptr;
-        if (FcPatternGetString(match, FC_FILE, 0, &path) == FcResultMatch) file.path = reinterpret_cast<char*>(path);
+        if (FcPatternGetString(match, FC_FILE, 0, &path) == FcResultMatch)
+            file.path = reinterpret_cast<char*>(path);
         FcPatternGetInteger(match, FC_INDEX, 0, &file.index);
         FcLangSet* langs = nullptr;
         if (FcPatternGetLangSet(match, FC_LANG, 0, &langs) == FcResultMatch)
-            covers_chinese = FcLangSetHasLang(langs, reinterpret_cast<const FcChar8*>("zh-cn")) == FcLangEqual;
+            covers_chinese =
+                FcLangSetHasLang(langs, reinterpret_cast<const FcChar8*>("zh-cn")) == FcLangEqual;
         FcPatternDestroy(match);
     }
     if (file.path.empty() || !covers_chinese)
-        return Error{"no font for Simplified Chinese found through fontconfig; install "
-                     "fonts-wqy-microhei or fonts-noto-cjk (scripts/debian-packages.txt)"};
+        return Error{
+            "no font for Simplified Chinese found through fontconfig; install "
+            "fonts-wqy-microhei or fonts-noto-cjk (scripts/debian-packages.txt)"};
     return file;
 }
 
 Result<Fonts> build_fonts(const FontFile& file, const Theme& theme, const std::vector<std::string>& texts) {
+    auto sets = build_font_sets(file, theme, texts, false);
+    if (!sets) return sets.error();
+    return sets->normal;
+}
+
+Result<FontSets> build_font_sets(const FontFile& file, const Theme& theme,
+                                 const std::vector<std::string>& texts, bool with_large) {
     ImGuiIO& io = ImGui::GetIO();
     ImFontAtlas* atlas = io.Fonts;
     atlas->Clear();
@@ -68,21 +78,32 @@ Result<Fonts> build_fonts(const FontFile& file, const Theme& theme, const std::v
         return atlas->AddFontFromFileTTF(file.path.c_str(), theme.pt(points), &config,
                                          (glyph_ranges ? glyph_ranges : &ranges)->Data);
     };
-    Fonts fonts;
-    fonts.body = add(Theme::kBodyPt);  // first added: ImGui's default font
-    fonts.small = add(Theme::kSmallPt);
-    fonts.title = add(Theme::kTitlePt);
-    fonts.tile = add(Theme::kTilePt);
-    fonts.help = add(Theme::kHelpPt, &label_ranges);
-    fonts.glyph_count = glyphs;
-    if (!fonts.body || !fonts.small || !fonts.title || !fonts.tile || !fonts.help)
-        return Error{"cannot load font " + file.path};
+    auto add_set = [&](double scale) -> std::optional<Fonts> {
+        Fonts fonts;
+        fonts.body = add(Theme::kBodyPt * scale);  // the first added is ImGui's default font
+        fonts.small = add(Theme::kSmallPt * scale);
+        fonts.title = add(Theme::kTitlePt * scale);
+        fonts.tile = add(Theme::kTilePt * scale);
+        fonts.help = add(Theme::kHelpPt * scale, &label_ranges);
+        fonts.glyph_count = glyphs;
+        fonts.scale = scale;
+        if (!fonts.body || !fonts.small || !fonts.title || !fonts.tile || !fonts.help) return std::nullopt;
+        return fonts;
+    };
+    FontSets sets;
+    auto normal = add_set(1.0);
+    if (!normal) return Error{"cannot load font " + file.path};
+    sets.normal = *normal;
+    if (with_large) {
+        sets.large = add_set(Theme::kLargeTextScale);
+        if (!sets.large) return Error{"cannot load font " + file.path};
+    }
 
     atlas->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;  // a 2048x1100 atlas, not 2048x2048
     atlas->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
     atlas->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
     if (!atlas->Build()) return Error{"cannot build the font atlas from " + file.path};
-    return fonts;
+    return sets;
 }
 
 AtlasSize atlas_size() {

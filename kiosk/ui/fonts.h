@@ -4,6 +4,7 @@
 #pragma once
 #include <imgui.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,14 @@ struct Fonts {
     ImFont* tile = nullptr;    // Theme::kTilePt
     ImFont* help = nullptr;    // Theme::kHelpPt
     int glyph_count = 0;       // distinct code points baked
+    double scale = 1.0;        // 1, or Theme::kLargeTextScale for the 大字 set
+};
+
+// Both type scales: `large` is null until asked for (the 大字 toggle's first use), so a kiosk
+// nobody enlarges never pays for it.
+struct FontSets {
+    Fonts normal;
+    std::optional<Fonts> large;
 };
 
 // Adds the fonts to the current ImGui context's atlas and builds it. `texts` are every string the
@@ -35,6 +44,10 @@ struct Fonts {
 // Call on the UI thread, before the first frame.
 Result<Fonts> build_fonts(const FontFile& file, const Theme& theme, const std::vector<std::string>& texts);
 inline constexpr int kDisplayLabelChars = 8;
+// The same, with the large set (every size x Theme::kLargeTextScale) in the same atlas when
+// `with_large`; both sets hold the same glyphs.
+Result<FontSets> build_font_sets(const FontFile& file, const Theme& theme, const std::vector<std::string>& texts,
+                                 bool with_large);
 
 // Atlas size in pixels after build_fonts(), for logs and the bench.
 struct AtlasSize {

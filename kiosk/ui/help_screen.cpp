@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "kiosk/core/catalogue.h"
+#include "kiosk/core/help_desk.h"
 #include "kiosk/ui/screen.h"
 #include "kiosk/ui/widgets.h"
 
@@ -94,6 +95,31 @@ public:
         return until;
     }
 
+    // A call on its way through the desk, for the audit and the golden images; staff steps are
+    // taken by the demo account, as stationctl would.
+    std::vector<ScreenState> states() const override {
+        auto by_staff = [](HelpResult (HelpDesk::*operation)(int64_t, const Actor&)) {
+            return [operation](ScreenContext& ctx) {
+                const auto& call = ctx.help.current();
+                auto member = ctx.station.staff().find(kDemoUsername);
+                if (call && member) (void)(ctx.station.help_desk().*operation)(call->id, Actor::staff(member->username, member->display_name));
+            };
+        };
+        return {
+            {"called", [](ScreenContext& ctx) { ctx.help.call(); }},
+            {"category", [](ScreenContext& ctx) { ctx.help.choose_category("medical"); }},
+            {"acknowledged", by_staff(&HelpDesk::acknowledge)},
+            {"arrived", by_staff(&HelpDesk::arrive)},
+            {"resolved", [](ScreenContext& ctx) {
+                 auto member = ctx.station.staff().find(kDemoUsername);
+                 if (ctx.help.current() && member)
+                     (void)ctx.station.help_desk().resolve(ctx.help.current()->id,
+                                                           Actor::staff(member->username, member->display_name));
+             }},
+            {"rated", [](ScreenContext& ctx) { ctx.help.rate(3); }},
+        };
+    }
+
 private:
     void draw_status(ScreenContext& ctx, const Rect& area) {
         const Theme& theme = ctx.theme;
@@ -125,23 +151,10 @@ private:
                    call->state);
     }
 
-    // Text wrapped to `width`, each line centred when `centre`; returns the y below it.
+    // Text wrapped to `width` (Chinese line breaking), each line centred when `centre`; returns the
+    // y below it.
     float wrapped(ImFont* font, ImVec2 top_left, float width, Rgb color, const std::string& text, bool centre = false) {
-        const char* start = text.c_str();
-        const char* end = start + text.size();
-        float line_height = font->FontSize * float(Theme::kLineSpacing);
-        float y = top_left.y;
-        while (start < end) {
-            const char* line_end = font->CalcWordWrapPositionA(1.f, start, end, width);
-            if (line_end == start) line_end = start + 1;
-            std::string line(start, line_end);
-            float x = top_left.x;
-            if (centre) x += (width - text_size(font, line).x) / 2;
-            text_at(font, ImVec2(x, y), color, line);
-            y += line_height;
-            start = line_end;
-        }
-        return y;
+        return text_wrapped(font, top_left, width, color, text, centre ? Align::center : Align::left);
     }
 
     void draw_steps(ScreenContext& ctx, const Rect& area, const std::string& state) {
@@ -221,13 +234,14 @@ private:
         const Theme& theme = ctx.theme;
         const Palette& c = theme.colors;
         float pad = theme.mm(3);
-        float width = std::max(theme.mm(70), ctx.size.x * 0.28f);
-        Rect rect{ImVec2(ctx.size.x - pad - width, ctx.size.y - nav_height + pad), ImVec2(ctx.size.x - pad, ctx.size.y - pad)};
-        ButtonLook look{c.tile, c.tile_pressed, c.text, c.help, std::max(3.f, theme.mm(1)), theme.mm(3)};
-        if (touch_button("##cancel", rect, look)) ctx.help.cancel_by_resident();
         int64_t seconds = (ctx.help.ms_until_cancel_closes() + 999) / 1000;
         std::string label = std::string(tr("help_screen.cancel")) + " " +
                             fill(tr("help_screen.cancel_seconds"), {{"s", std::to_string(seconds)}});
+        // Wide enough for its words at either type size (大字 on a portrait screen).
+        float width = std::max({theme.mm(70), ctx.size.x * 0.28f, text_size(ctx.fonts.title, label).x + theme.mm(8)});
+        Rect rect{ImVec2(ctx.size.x - pad - width, ctx.size.y - nav_height + pad), ImVec2(ctx.size.x - pad, ctx.size.y - pad)};
+        ButtonLook look{c.tile, c.tile_pressed, c.text, c.help, std::max(3.f, theme.mm(1)), theme.mm(3)};
+        if (touch_button("##cancel", rect, look)) ctx.help.cancel_by_resident();
         text_centered(ctx.fonts.title, rect.center(), c.text, label);
     }
 };

@@ -57,6 +57,7 @@ private:
     void draw_help_button(ScreenContext& ctx, const Rect& rect) {
         const Palette& c = ctx.theme.colors;
         ButtonLook look{c.help, c.help_pressed, c.help_text, c.help, 0, ctx.theme.mm(4)};
+        look.min_target_mm = Theme::kHelpTargetMm;
         // One tap sends the call: no step before it. With a call already open, it shows that one.
         if (touch_button("##help", rect, look)) {
             ctx.help.call();

@@ -85,7 +85,7 @@ KioskUi::~KioskUi() {
 ScreenContext KioskUi::context() {
     int w = 0, h = 0;
     SDL_GetWindowSize(window_, &w, &h);
-    return ScreenContext{station_, theme_, fonts_, navigator_, *help_, ImVec2(float(w), float(h))};
+    return ScreenContext{station_, theme_, active_fonts(), navigator_, *help_, ImVec2(float(w), float(h)), &prefs_};
 }
 
 bool KioskUi::process_event(const SDL_Event& event) {
@@ -140,6 +140,7 @@ void KioskUi::update_idle(int64_t now_ms) {
 }
 
 void KioskUi::end_visit() {
+    prefs_ = DisplayPrefs{};  // the next visitor starts at the normal type size
     idle_prompt_ = false;
     help_->dismiss();
     navigator_.home();
@@ -181,6 +182,7 @@ void KioskUi::draw_idle_prompt(int64_t now_ms) {
 
 void KioskUi::render_frame() {
     int64_t now_ms = station_.clock().now_ms();
+    bool large_text_before = prefs_.large_text;
     voice_.tick();
     update_idle(now_ms);
     ImGui_ImplSDLRenderer_NewFrame();
@@ -217,21 +219,32 @@ void KioskUi::render_frame() {
     if (ImGui::GetIO().Fonts->TexPixelsAlpha8 || ImGui::GetIO().Fonts->TexPixelsRGBA32)
         ImGui::GetIO().Fonts->ClearTexData();
     atlas_rebuilt_ = false;
+    redraw_ = prefs_.large_text != large_text_before;
+    // The first 大字 of this kiosk's life adds the large type scale to the atlas.
+    if (prefs_.large_text && !large_fonts_ && !rebuild_atlas(true)) prefs_.large_text = false;
     if (std::string missing = take_missing_glyph_text(); !missing.empty()) add_glyphs(missing);
 }
 
 void KioskUi::add_glyphs(const std::string& text) {
     texts_.push_back(text);
-    auto fonts = build_fonts(font_file_, theme_, texts_);
-    if (!fonts) {
-        spdlog::error("ui: cannot add glyphs to the atlas: {}", fonts.error().message);
+    if (!rebuild_atlas(large_fonts_.has_value())) {
         texts_.pop_back();
         return;
     }
-    fonts_ = *fonts;
+    spdlog::debug("ui: atlas rebuilt with {} glyphs for run-time text", fonts_.glyph_count);
+}
+
+bool KioskUi::rebuild_atlas(bool with_large) {
+    auto sets = build_font_sets(font_file_, theme_, texts_, with_large);
+    if (!sets) {
+        spdlog::error("ui: cannot rebuild the font atlas: {}", sets.error().message);
+        return false;
+    }
+    fonts_ = sets->normal;
+    large_fonts_ = sets->large;
     ImGui_ImplSDLRenderer_DestroyFontsTexture();  // re-created from the new atlas by the next frame
     atlas_rebuilt_ = true;
-    spdlog::debug("ui: atlas rebuilt with {} glyphs for run-time text", fonts_.glyph_count);
+    return true;
 }
 
 int64_t KioskUi::ms_until_change() {

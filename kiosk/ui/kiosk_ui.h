@@ -35,11 +35,15 @@ public:
 
     bool process_event(const SDL_Event& event);          // feeds ImGui; true when it may change the picture
     void render_frame();                                 // one frame of the current screen; presents it
-    bool wants_frame() const { return atlas_rebuilt_; }  // the last frame lacked glyphs: draw again
+    // The last frame lacked glyphs or changed the type size: draw again.
+    bool wants_frame() const { return atlas_rebuilt_ || redraw_; }
     int64_t ms_until_change();                           // until the screen changes by itself; -1: never
     Navigator& navigator() { return navigator_; }
     const Theme& theme() const { return theme_; }
-    const Fonts& fonts() const { return fonts_; }
+    const Fonts& fonts() const { return fonts_; }  // the normal type scale
+    const Fonts& active_fonts() const { return prefs_.large_text && large_fonts_ ? *large_fonts_ : fonts_; }
+    DisplayPrefs& prefs() { return prefs_; }        // this visit's choices (大字); reset by end_visit
+    ScreenContext context();                        // what the screens draw with, this frame
     HelpSession& help() { return *help_; }
     Voice& voice() { return voice_; }
     bool idle_prompt_showing() const { return idle_prompt_; }
@@ -47,12 +51,12 @@ public:
 
 private:
     KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, double dpi, UiQueue& ui_queue);
-    ScreenContext context();
     bool idle_rules_apply();           // something personal is on screen, and no open call
     void update_idle(int64_t now_ms);  // prompt after the idle timeout, reset 20 s later
     void draw_idle_prompt(int64_t now_ms);
     void end_visit();                          // back home; closed call, volume and input forgotten
     void add_glyphs(const std::string& text);  // rebuilds the atlas with `text`; UI thread
+    bool rebuild_atlas(bool with_large);       // from texts_; false (logged) on failure
 
     Station& station_;
     SDL_Window* window_;
@@ -62,6 +66,9 @@ private:
     FontFile font_file_;
     std::vector<std::string> texts_;  // every string in the atlas; grows with run-time text
     bool atlas_rebuilt_ = false;
+    std::optional<Fonts> large_fonts_;  // built on the 大字 toggle's first use, then kept
+    DisplayPrefs prefs_;
+    bool redraw_ = false;               // the last frame changed prefs_: the next one shows it
     std::vector<std::unique_ptr<Screen>> screens_;
     Navigator navigator_;
     Worker worker_{"kiosk-ui-work"};     // the UI's disk and device work, off the UI thread

@@ -1,11 +1,35 @@
 #include "kiosk/ui/widgets.h"
 
-#include <ctime>
 #include <imgui_internal.h>
+#include <ctime>
+#include <optional>
 
 #include "kiosk/core/catalogue.h"
+#include "kiosk/ui/text_layout.h"
 
 namespace station::ui {
+namespace {
+// UI thread only, like everything in this file.
+FrameRecord* frame_record = nullptr;  // what this frame drew, when someone is recording
+bool text_hidden = false;
+std::optional<ImVec2> pending_tap;  // simulate_tap(): consumed by the first target under it
+}  // namespace
+
+void record_frame(FrameRecord* record) {
+    frame_record = record;
+}
+void set_text_hidden(bool hidden) {
+    text_hidden = hidden;
+}
+void simulate_tap(ImVec2 at) {
+    pending_tap = at;
+}
+
+const DrawnTarget* FrameRecord::find(const std::string& id) const {
+    for (const DrawnTarget& target : targets)
+        if (target.id == id) return &target;
+    return nullptr;
+}
 
 bool touch_button(const char* id, const Rect& rect, const ButtonLook& look, bool enabled) {
     ImGui::SetCursorScreenPos(rect.min);
@@ -13,6 +37,14 @@ bool touch_button(const char* id, const Rect& rect, const ButtonLook& look, bool
     bool tapped = ImGui::InvisibleButton(id, ImVec2(rect.width(), rect.height()));
     bool held = ImGui::IsItemActive();
     ImGui::EndDisabled();
+    if (enabled && pending_tap && pending_tap->x >= rect.min.x && pending_tap->x < rect.max.x &&
+        pending_tap->y >= rect.min.y && pending_tap->y < rect.max.y) {
+        tapped = true;
+        pending_tap.reset();
+    }
+    if (frame_record)
+        frame_record->targets.push_back(
+            {id, rect, enabled, look.min_target_mm, look.fill, look.border, look.border_px});
     ImDrawList* draw = ImGui::GetWindowDrawList();
     draw->AddRectFilled(rect.min, rect.max, (held ? look.fill_pressed : look.fill).u32(), look.rounding_px);
     if (look.border_px > 0)
@@ -43,8 +75,40 @@ void text_at(ImFont* font, ImVec2 top_left, Rgb color, const std::string& text) 
         p += ImTextCharFromUtf8(&c, p, end);
         if (c >= 0x80 && !font->FindGlyphNoFallback(ImWchar(c))) missing_glyph_text.append(start, p);
     }
+    if (frame_record) {
+        ImVec2 size = text_size(font, text);
+        frame_record->texts.push_back(
+            {text, Rect{top_left, ImVec2(top_left.x + size.x, top_left.y + size.y)}, font->FontSize, color});
+    }
+    if (text_hidden) return;
     ImGui::GetWindowDrawList()->AddText(font, font->FontSize, top_left, color.u32(), text.c_str(),
                                         text.c_str() + text.size());
+}
+
+float line_height(const ImFont* font) {
+    return font->FontSize * float(Theme::kLineSpacing);
+}
+
+std::vector<std::string> wrap_lines(ImFont* font, float width, const std::string& text) {
+    return break_lines(text, width, [font](std::string_view run) {
+        return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.f, run.data(), run.data() + run.size()).x;
+    });
+}
+
+float text_wrapped(ImFont* font, ImVec2 top_left, float width, Rgb color, const std::string& text,
+                   Align align) {
+    float y = top_left.y;
+    for (const std::string& line : wrap_lines(font, width, text)) {
+        float x = top_left.x;
+        if (align == Align::center) x += (width - text_size(font, line).x) / 2;
+        if (!line.empty()) text_at(font, ImVec2(x, y), color, line);
+        y += line_height(font);
+    }
+    return y;
+}
+
+float wrapped_height(ImFont* font, float width, const std::string& text) {
+    return float(wrap_lines(font, width, text).size()) * line_height(font);
 }
 
 void text_centered(ImFont* font, ImVec2 center, Rgb color, const std::string& text) {
@@ -68,14 +132,56 @@ std::string chinese_date(TimePoint t) {
     return date + " " + active_catalogue().get(weekday_key);
 }
 
-std::string clock_time(TimePoint t) { return format_local(t, "%H:%M"); }
+std::string clock_time(TimePoint t) {
+    return format_local(t, "%H:%M");
+}
+
+namespace {
+std::tm local_time(TimePoint t) {
+    std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    return local;
+}
+}  // namespace
+
+std::string chinese_month_day(TimePoint t) {
+    std::tm local = local_time(t);
+    return format_chinese_month_day(local.tm_mon + 1, local.tm_mday);
+}
+
+std::string chinese_month_day_weekday(TimePoint t) {
+    std::tm local = local_time(t);
+    return chinese_month_day(t) + " " +
+           active_catalogue().get("date.weekday." + std::to_string(local.tm_wday));
+}
+
+std::string chinese_time_of_day(TimePoint t) {
+    std::tm local = local_time(t);
+    std::vector<std::string> parts;
+    for (int i = 0; i < 6; ++i)
+        parts.push_back(active_catalogue().get("design.day_part." + std::to_string(i)));
+    return format_chinese_time_of_day(local.tm_hour, local.tm_min, parts);
+}
 
 float draw_header(ScreenContext& ctx) {
     const Theme& theme = ctx.theme;
-    float height = std::max(theme.mm(22), ctx.fonts.title->FontSize * 1.8f);
+    // Tall enough for the 大字 toggle, a full target, with a margin above and below.
+    float height = std::max(theme.mm(Theme::kMinTargetMm + 7), ctx.fonts.title->FontSize * 1.8f);
     float pad = theme.mm(6);
     ImDrawList* draw = ImGui::GetWindowDrawList();
     draw->AddRectFilled(ImVec2(0, 0), ImVec2(ctx.size.x, height), theme.colors.header.u32());
+
+    float right = ctx.size.x - pad;
+    if (ctx.prefs) {
+        float margin = theme.mm(3);
+        std::string label = tr("design.large_text");
+        float width = std::max(theme.mm(32), text_size(ctx.fonts.title, "√ " + label).x + theme.mm(8));
+        Rect toggle{ImVec2(ctx.size.x - margin - width, margin),
+                    ImVec2(ctx.size.x - margin, height - margin)};
+        draw_large_text_toggle(ctx, toggle);
+        right = toggle.min.x - pad;
+    }
 
     const std::string& name = ctx.station.config().station.name;
     ImFont* title = ctx.fonts.title;
@@ -85,7 +191,7 @@ float draw_header(ScreenContext& ctx) {
     std::string time = clock_time(now);
     std::string date = chinese_date(now);
     ImVec2 time_size = text_size(title, time);
-    float x = ctx.size.x - pad - time_size.x;
+    float x = right - time_size.x;
     text_at(title, ImVec2(x, (height - title->FontSize) / 2), theme.colors.header_text, time);
     // The date goes between name and time when it fits; a narrow portrait screen drops it.
     ImFont* body = ctx.fonts.body;
@@ -104,8 +210,8 @@ float draw_nav_bar(ScreenContext& ctx) {
     const Theme& theme = ctx.theme;
     float height = nav_bar_height(ctx);
     float pad = theme.mm(3);
-    Rect home{ImVec2(pad, ctx.size.y - height + pad), ImVec2(pad + std::max(theme.mm(60), ctx.size.x * 0.22f),
-                                                             ctx.size.y - pad)};
+    Rect home{ImVec2(pad, ctx.size.y - height + pad),
+              ImVec2(pad + std::max(theme.mm(60), ctx.size.x * 0.22f), ctx.size.y - pad)};
     const Palette& c = theme.colors;
     ButtonLook look{c.tile, c.tile_pressed, c.text, c.tile_border, std::max(2.f, theme.mm(0.6)), theme.mm(3)};
     if (touch_button("##nav_home", home, look)) {
@@ -113,7 +219,25 @@ float draw_nav_bar(ScreenContext& ctx) {
         ctx.nav.home();
     }
     text_centered(ctx.fonts.title, home.center(), c.text, tr("nav.home"));
+    // 返回 beside it, on a page two taps deep: one step back, always in this place.
+    if (ctx.nav.depth() >= 2) {
+        Rect back{ImVec2(home.max.x + pad * 2, home.min.y),
+                  ImVec2(home.max.x + pad * 2 + home.width(), home.max.y)};
+        if (touch_button("##nav_back", back, look)) ctx.nav.back();
+        text_centered(ctx.fonts.title, back.center(), c.text, tr("nav.back"));
+    }
     return height;
+}
+
+void draw_large_text_toggle(ScreenContext& ctx, const Rect& rect) {
+    const Palette& c = ctx.theme.colors;
+    bool on = ctx.large_text();
+    // On: filled and ticked, so the state reads in words and shape, not only in colour.
+    ButtonLook look{on ? c.accent : c.tile,      on ? c.accent : c.tile_pressed,   on ? c.tile : c.text,
+                    on ? c.tile : c.tile_border, std::max(2.f, ctx.theme.mm(0.6)), ctx.theme.mm(3)};
+    if (touch_button("##large_text", rect, look) && ctx.prefs) ctx.prefs->large_text = !on;
+    std::string label = tr("design.large_text");
+    text_centered(ctx.fonts.title, rect.center(), on ? c.tile : c.text, on ? "√ " + label : label);
 }
 
 std::string fill(std::string text, std::initializer_list<std::pair<const char*, std::string>> values) {
