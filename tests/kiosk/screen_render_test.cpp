@@ -1,11 +1,7 @@
-// Screens rendered offscreen (dummy video, software renderer), compared with golden images in
-// tests/golden/. After an intended visual change, refresh them with
-//   STATION_UPDATE_GOLDEN=1 ctest -R 'kiosk: golden'
-// and look at the new PNGs before committing them.
+// Screens rendered offscreen (dummy video, software renderer): colours, the glyph atlas, dates,
+// the type scale and the palette. Golden images of every screen: golden_test.cpp.
 #include <doctest/doctest.h>
-#include <stb_image.h>
 #include <imgui_internal.h>
-#include <stb_image_write.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -48,58 +44,7 @@ Rgba pixel(const std::vector<uint8_t>& rgba, int width, int x, int y) {
     return {rgba[at], rgba[at + 1], rgba[at + 2]};
 }
 
-// Mean absolute difference per channel, 0..255; 255 when sizes differ or the file is unreadable.
-double compare_with_golden(const std::vector<uint8_t>& rgba, int width, int height, const std::string& golden) {
-    int w = 0, h = 0, channels = 0;
-    unsigned char* expected = stbi_load(golden.c_str(), &w, &h, &channels, 4);
-    if (!expected) return 255;
-    double total = 0;
-    if (w == width && h == height) {
-        for (size_t i = 0; i < rgba.size(); ++i) total += std::abs(int(rgba[i]) - int(expected[i]));
-        total /= double(rgba.size());
-    } else {
-        total = 255;
-    }
-    stbi_image_free(expected);
-    return total;
-}
-
-void check_golden(station::ui::OffscreenKiosk& kiosk, const std::string& name) {
-    std::string golden = std::string(STATION_SOURCE_DIR) + "/tests/golden/" + name + ".png";
-    const char* update = std::getenv("STATION_UPDATE_GOLDEN");
-    if (update && std::string(update) == "1") {
-        std::filesystem::create_directories(std::filesystem::path(golden).parent_path());
-        REQUIRE(kiosk.save_png(golden).ok());
-        MESSAGE("updated " << golden);
-        return;
-    }
-    REQUIRE_MESSAGE(std::filesystem::exists(golden),
-                    golden << " is missing; create it with STATION_UPDATE_GOLDEN=1 and review it");
-    double difference = compare_with_golden(kiosk.pixels_rgba(), kiosk.width(), kiosk.height(), golden);
-    if (difference >= 0.5) {
-        std::string actual = std::filesystem::temp_directory_path() / (name + ".actual.png");
-        (void)kiosk.save_png(actual);
-        FAIL_CHECK(name << " differs from its golden image by " << difference << " per channel; see " << actual);
-    }
-}
-
 }  // namespace
-
-TEST_CASE("golden: home at 1920x1080 (landscape)") {
-    Fixture f;
-    auto kiosk = station::ui::OffscreenKiosk::create(*f.station, 1920, 1080, 96);
-    REQUIRE(kiosk.ok());
-    for (int i = 0; i < 3; ++i) (*kiosk)->render_frame();
-    check_golden(**kiosk, "home_1920x1080");
-}
-
-TEST_CASE("golden: home at 1080x1920 (portrait)") {
-    Fixture f;
-    auto kiosk = station::ui::OffscreenKiosk::create(*f.station, 1080, 1920, 96);
-    REQUIRE(kiosk.ok());
-    for (int i = 0; i < 3; ++i) (*kiosk)->render_frame();
-    check_golden(**kiosk, "home_1080x1920");
-}
 
 TEST_CASE("the help button fills the left of the landscape home screen in red") {
     Fixture f;
