@@ -113,10 +113,15 @@ ConsoleFonts load_console_fonts() {
     ImFontGlyphRangesBuilder builder;
     builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
     // Every character the console's own words use (some are outside the common set, e.g. 屏 幅);
-    // refresh when adding words: python3 -c "print(''.join(sorted({c for f in ['admin/console/console_ui.cpp',
-    // 'admin/console/main.cpp'] for c in open(f).read() if ord(c) > 0x2000})))"
+    // refresh when adding words: python3 -c "print(''.join(sorted({c for f in
+    // ['admin/console/console_ui.cpp', 'admin/console/main.cpp'] for c in open(f).read() if ord(c) >
+    // 0x2000})))"
     builder.AddText("就医助餐维修帮办咨询其他");  // the kiosk's help categories (help.category.*)
-    builder.AddText("—…●、。「」一不中主事二人从件位作例供信停党入全内再写决出分别到前剩加务动升去发取口叫可台号合名后启员呼响回在填处备如姓字容导尚屏工已布师常幅幕应度建式当录待态急息意成我户所报按接提撤故数新无日时明显最月有服期未查标模横正每水没法流添满演点状王理生用由画登的知确示离秒站端等管类紧级线终群老自至色获表要角解计认议设询说超达近连选通醒重钟限障需面题！（），：？");
+    builder.AddText(
+        "—…●、。「」一不中主事二人从件位作例供信停党入全内再写决出分别到前剩加务动升去发取口叫可台号合名后启"
+        "员呼响回在填处备如姓字容导尚屏工已布师常幅幕应度建式当录待态急息意成我户所报按接提撤故数新无日时明显"
+        "最月有服期未查标模横正每水没法流添满演点状王理生用由画登的知确示离秒站端等管类紧级线终群老自至色获表"
+        "要角解计认议设询说超达近连选通醒重钟限障需面题！（），：？");
     builder.BuildRanges(&ranges);
     ImFontConfig config;
     config.FontNo = index;
@@ -445,7 +450,8 @@ void ConsoleUi::draw_screens(const std::vector<admin::KioskSnapshot>& kiosks) {
         SDL_Texture* texture = thumbnail(i, k, &w, &h);
         if (texture && w > 0) {
             // Fit the column and the height left, keeping the kiosk's proportions.
-            float scale = std::min(column / float(w), std::max(100.f, ImGui::GetContentRegionAvail().y - 10) / float(h));
+            float scale = std::min(column / float(w),
+                                   std::max(100.f, ImGui::GetContentRegionAvail().y - 10) / float(h));
             ImGui::Image(texture, ImVec2(float(w) * scale, float(h) * scale));
         } else {
             ImGui::TextColored(kMuted, "%s", k.thumbnail_error.empty() ? "正在获取画面…" : "无法获取画面");

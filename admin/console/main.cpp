@@ -27,6 +27,7 @@
 #include "admin/client/api_client.h"
 #include "admin/client/kiosk_link.h"
 #include "admin/console/alert_sound.h"
+#include "admin/console/console_config.h"
 #include "admin/console/console_ui.h"
 
 namespace {
@@ -61,6 +62,8 @@ int main(int argc, char** argv) {
     std::string user, pin, screenshot, size_text = "1280x800", tab_name = "calls", from, to;
     int64_t fixed_clock = 0;
     bool mute = false;
+    std::string config_file;
+    app.add_option("--config", config_file, "Console config (TOML): kiosks = [URL, ...], user = NAME");
     app.add_option("--connect", servers, "Kiosk API address, repeatable (default: http://127.0.0.1:8600)");
     app.add_option("--user", user, "Staff username (without it the console asks)");
     app.add_option("--pin", pin, "PIN (default: $STATION_PIN)");
@@ -85,6 +88,15 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         std::fprintf(stderr, "station-admin: %s\n\n%s", e.what(), app.help().c_str());
         return kExitUsage;
+    }
+    if (!config_file.empty()) {
+        auto config = station::console::load_console_config(config_file);
+        if (!config) {
+            std::fprintf(stderr, "station-admin: %s\n", config.error().message.c_str());
+            return kExitUsage;
+        }
+        servers.insert(servers.begin(), config->kiosks.begin(), config->kiosks.end());
+        if (user.empty()) user = config->user;
     }
     if (servers.empty()) servers.push_back("http://127.0.0.1:8600");
     for (const std::string& server : servers)
@@ -183,6 +195,9 @@ int main(int argc, char** argv) {
         } else {
             // The login form: only until a user and PIN are given.
             static char login_user[40] = "", login_pin[16] = "";
+            static bool prefilled = false;  // the config's user, once; the field stays editable
+            if (!prefilled && !user.empty()) std::snprintf(login_user, sizeof login_user, "%s", user.c_str());
+            prefilled = true;
             ImGui::SetNextWindowPos(
                 ImVec2(ImGui::GetIO().DisplaySize.x * 0.5f, ImGui::GetIO().DisplaySize.y * 0.4f),
                 ImGuiCond_Always, ImVec2(0.5f, 0.5f));

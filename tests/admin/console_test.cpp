@@ -341,3 +341,25 @@ TEST_CASE("the console's link resumes the event stream with Last-Event-ID and lo
     CHECK(types ==
           std::vector<std::string>{"help.called", "help.called", "help.called", "help.acknowledged"});
 }
+
+TEST_CASE("station-admin --config: kiosks and user from TOML; a bad key is named with file and line") {
+    station::test::TempDir dir;
+    station::test::HeadlessKiosk kiosk((dir / "d").string());
+    dir.write("admin.toml", "kiosks = [\"" + kiosk.url + "\"]\nuser = \"demo\"\n");
+    auto png = (dir / "c.png").string();
+    auto ok = run_process({bin_path("station-admin"), "--config", (dir / "admin.toml").string(), "--pin",
+                           "2468", "--screenshot", png, "--size", "800x600"},
+                          {}, 60s);
+    INFO(ok.err);
+    CHECK(ok.exit_code == 0);
+    CHECK(std::filesystem::exists(png));
+
+    dir.write("bad.toml", "user = \"demo\"\nkiosk = [\"http://127.0.0.1:8600\"]\n");
+    auto bad = run_process({bin_path("station-admin"), "--config", (dir / "bad.toml").string()});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("bad.toml:2: key 'kiosk': unknown") != std::string::npos);
+    dir.write("url.toml", "kiosks = [\"kiosk-7\"]\n");
+    auto url = run_process({bin_path("station-admin"), "--config", (dir / "url.toml").string()});
+    CHECK(url.exit_code == 2);
+    CHECK(url.err.find("key 'kiosks': expected a kiosk address") != std::string::npos);
+}
