@@ -10,6 +10,7 @@
 #include "kiosk/api/auth.h"
 #include "kiosk/api/content_routes.h"
 #include "kiosk/api/event_stream.h"
+#include "kiosk/api/activities_routes.h"
 
 namespace station::api {
 
@@ -100,6 +101,7 @@ ApiServer::ApiServer(Station& station)
     add_routes();
     add_help_routes();
     add_device_routes();
+    add_activities_routes(*server_, station_, *tokens_);  // activities_routes.cpp
     add_user_routes();
     add_report_routes();
     add_screenshot_routes();

@@ -9,6 +9,7 @@
 #include "drivers/idcard/idcard.h"
 #include "drivers/qr/qr_scanner.h"
 #include "drivers/sim/simulator.h"
+#include "kiosk/core/activities.h"
 #include "kiosk/core/help_desk.h"
 #include "kiosk/core/station.h"
 
@@ -217,6 +218,32 @@ std::future<Result<Ok>> DeviceManager::print_test_page() {
     return future;
 }
 
+std::future<Result<Ok>> DeviceManager::print_signup(const drivers::SignupConfirmation& signup) {
+    auto promise = std::make_shared<std::promise<Result<Ok>>>();
+    auto future = promise->get_future();
+    if (!status("printer")->configured) {
+        promise->set_value(Error{"printer: 未配置打印机 no printer configured ([devices] printer)"});
+        return future;
+    }
+    auto task = std::make_unique<PrinterTask>();
+    task->what = "sign-up confirmation";
+    task->build = [signup](const dr::PrinterOptions& options) { return dr::signup_confirmation_job(signup, options); };
+    task->done = [promise](const dr::Result<dr::PrintOutcome>& outcome) {
+        if (outcome) promise->set_value(Ok{});
+        else promise->set_value(Error{"printer: " + outcome.error().message});
+    };
+    {
+        std::lock_guard<std::mutex> guard(queue_mutex_);
+        if (stopping() || !started_) {
+            promise->set_value(Error{"printer: 设备管理未运行 device manager not running"});
+            return future;
+        }
+        printer_tasks_.push_back(std::move(task));
+    }
+    queue_changed_.notify_all();
+    return future;
+}
+
 void DeviceManager::on_help_called(const nlohmann::json& request) {
     const std::string source = request.value("source", std::string());
     if (source != "screen" && source != "button") return;  // staff calls on behalf: no one at this kiosk
@@ -322,6 +349,7 @@ void DeviceManager::handle_card(dr::IdCard& card) {
             else spdlog::warn("card read: request {} not identified: {}", id, identified.error());
         }
     }
+    read.resident_hash = hash_resident_id(resident_id_salt(station_.db()), card.id_number);  // for sign-ups
     std::fill(card.id_number.begin(), card.id_number.end(), '\0');  // personal: gone as soon as used
     station_.events().publish({"device.card",
                                {{"device", "idcard"},

@@ -66,6 +66,8 @@ struct CardRead {
     std::string masked_id;         // "3101**********123X"
     std::string card_type;         // drivers::card_type_name(): "resident_id", ...
     int64_t request_id = 0;        // the open call it identified; 0 when none was open
+    std::string resident_hash;     // keyed hash of the number (activities.h resident_key): the same
+                                   // person gives the same value; personal, never logged
 };
 
 // Timing knobs; the defaults are the production values.
@@ -93,6 +95,8 @@ public:
     // Queues a test page on the printer's worker. Resolves with Ok, or an Error naming the fault
     // (not configured, offline, paper out, ...); never waits on the caller's thread.
     std::future<Result<Ok>> print_test_page();
+    // Queues an activity sign-up confirmation (drivers::signup_confirmation_job); resolves the same way.
+    std::future<Result<Ok>> print_signup(const drivers::SignupConfirmation& signup);
 
     using CardHandler = std::function<void(const CardRead&)>;
     using ScanHandler = std::function<void(const std::string& payload)>;  // validated UTF-8

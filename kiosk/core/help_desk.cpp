@@ -247,7 +247,7 @@ const std::vector<std::string>& help_category_ids() {
 }
 
 const std::vector<std::string>& help_source_ids() {
-    static const std::vector<std::string> ids = {"screen", "button", "staff"};
+    static const std::vector<std::string> ids = {"screen", "button", "staff", "suggestion"};
     return ids;
 }
 

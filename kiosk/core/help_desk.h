@@ -47,7 +47,7 @@ inline bool is_open(HelpState s) {
 // Categories in the order of the kiosk's picture buttons; ids are stable ASCII, labels in the
 // catalogue under help.category.<id> (就医 助餐 维修 帮办 咨询 其他).
 const std::vector<std::string>& help_category_ids();  // medical meal repair errand consult other
-const std::vector<std::string>& help_source_ids();    // screen (touch), button (physical), staff
+const std::vector<std::string>& help_source_ids();    // screen (touch), button (physical), staff, suggestion (意见建议: 请工作人员联系我)
 
 // One row of the transition table: `operation` is allowed from `from` and leads to `to`.
 struct HelpTransition {

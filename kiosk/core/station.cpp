@@ -10,6 +10,8 @@
 
 namespace station {
 
+void seed_demo_screens_data(Station& station);  // screens_demo.cpp
+
 Station::Station(StationOptions options) : options_(std::move(options)) {
     if (!options_.clock) options_.clock = std::make_shared<SystemClock>();
 }
@@ -84,6 +86,7 @@ Result<std::unique_ptr<Station>> Station::open(StationOptions options) {
         if (station->staff_->seed_demo_account()) station->audit("system", "staff.seed_demo", kDemoUsername);
         spdlog::warn("demo mode: staff account '{}' with PIN {} (demo only; removed when started "
                      "without --demo)", kDemoUsername, kDemoPin);
+        seed_demo_screens_data(*station);  // activities and DATA/guide.toml (screens_demo.cpp)
     } else if (int removed = station->staff_->remove_demo_accounts(); removed > 0) {
         spdlog::warn("removed {} demo staff account(s): not in demo mode", removed);
         station->audit("system", "staff.remove_demo", kDemoUsername);

@@ -6,11 +6,23 @@ namespace station::ui {
 
 std::unique_ptr<Screen> make_home_screen();
 std::unique_ptr<Screen> make_help_screen();
+std::unique_ptr<Screen> make_notices_screen();      // notices_screen.cpp
+void add_activities_screens(std::vector<std::unique_ptr<Screen>>& screens);  // activities, activity
+std::unique_ptr<Screen> make_guide_screen();        // guide_screen.cpp
+std::unique_ptr<Screen> make_lessons_screen();      // notices_screen.cpp
+std::unique_ptr<Screen> make_suggestions_screen();  // suggestions_screen.cpp
+std::unique_ptr<Screen> make_rating_screen();       // rating_screen.cpp
 
 std::vector<std::unique_ptr<Screen>> make_screens() {
     std::vector<std::unique_ptr<Screen>> screens;
     screens.push_back(make_home_screen());
     screens.push_back(make_help_screen());
+    screens.push_back(make_notices_screen());
+    add_activities_screens(screens);
+    screens.push_back(make_guide_screen());
+    screens.push_back(make_lessons_screen());
+    screens.push_back(make_suggestions_screen());
+    screens.push_back(make_rating_screen());
     return screens;
 }
 
