@@ -20,9 +20,9 @@ using std::chrono::milliseconds;
 
 // One job for the printer's worker: build the bytes for the printer's options, then report.
 struct DeviceManager::PrinterTask {
-    std::string what;                                                        // "ticket A012", for logs
+    std::string what;  // "ticket A012", for logs
     std::function<dr::Result<dr::PrintJob>(const dr::PrinterOptions&)> build;
-    std::function<void(const dr::Result<dr::PrintOutcome>&)> done;           // on the printer's worker
+    std::function<void(const dr::Result<dr::PrintOutcome>&)> done;  // on the printer's worker
 };
 
 namespace {
@@ -42,23 +42,27 @@ std::string offline_reason(int slot, const dr::Error& error) {
     const std::string zh = kSlotLabels[slot], en = kSlotNames[slot];
     switch (error.code) {
         case dr::ErrorCode::Unplugged:
-        case dr::ErrorCode::Unavailable: return zh + "未连接 " + en + " not connected";
-        case dr::ErrorCode::Timeout: return zh + "无响应 " + en + " not answering";
-        default: return error.message.empty() ? zh + "故障 " + en + " fault" : error.message;
+        case dr::ErrorCode::Unavailable:
+            return zh + "未连接 " + en + " not connected";
+        case dr::ErrorCode::Timeout:
+            return zh + "无响应 " + en + " not answering";
+        default:
+            return error.message.empty() ? zh + "故障 " + en + " fault" : error.message;
     }
 }
 
 }  // namespace
 
 nlohmann::json DeviceStatus::to_json() const {
-    return {{"device", device},   {"status", status},         {"reason", reason},        {"since", since_ms},
-            {"uri", uri},         {"configured", configured}, {"last_error", last_error}};
+    return {{"device", device}, {"status", status},         {"reason", reason},        {"since", since_ms},
+            {"uri", uri},       {"configured", configured}, {"last_error", last_error}};
 }
 
 DeviceManager::DeviceManager(Station& station, DeviceTimings timings) : station_(station), timings_(timings) {
     const auto& config = station_.config().devices;
     printer_options_.paper = config.paper_width_mm == 80 ? dr::PaperWidth::Mm80 : dr::PaperWidth::Mm58;
-    printer_options_.chinese = config.printer_chinese == "raster" ? dr::ChineseOutput::Raster : dr::ChineseOutput::Native;
+    printer_options_.chinese =
+        config.printer_chinese == "raster" ? dr::ChineseOutput::Raster : dr::ChineseOutput::Native;
     const std::string uris[kSlots] = {config.printer, config.idcard, config.qr, config.button};
     for (int slot = 0; slot < kSlots; ++slot) {
         statuses_[slot].device = kSlotNames[slot];
@@ -69,7 +73,9 @@ DeviceManager::DeviceManager(Station& station, DeviceTimings timings) : station_
     }
 }
 
-DeviceManager::~DeviceManager() { stop(); }
+DeviceManager::~DeviceManager() {
+    stop();
+}
 
 Result<Ok> DeviceManager::start() {
     if (started_.exchange(true)) return Ok{};
@@ -78,7 +84,8 @@ Result<Ok> DeviceManager::start() {
     // simulators' threads started below inherit a mask that blocks them.
     sigset_t blocked, previous;
     sigfillset(&blocked);
-    for (int sync_signal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP}) sigdelset(&blocked, sync_signal);
+    for (int sync_signal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP})
+        sigdelset(&blocked, sync_signal);
     pthread_sigmask(SIG_BLOCK, &blocked, &previous);
     struct RestoreMask {
         sigset_t mask;
@@ -91,7 +98,8 @@ Result<Ok> DeviceManager::start() {
         auto demo = dr::sim::DemoDevices::start(folder.string());
         if (!demo) {
             started_ = false;
-            return Error{folder.string() + ": cannot start the device simulators: " + demo.error().describe()};
+            return Error{folder.string() +
+                         ": cannot start the device simulators: " + demo.error().describe()};
         }
         simulators_ = std::make_unique<dr::sim::DemoDevices>(std::move(*demo));
         std::lock_guard<std::mutex> guard(status_mutex_);
@@ -104,7 +112,8 @@ Result<Ok> DeviceManager::start() {
         }
     }
     subscription_ = station_.events().subscribe([this](const Event& event) {
-        if (event.type == "help.called" && event.data.contains("request")) on_help_called(event.data["request"]);
+        if (event.type == "help.called" && event.data.contains("request"))
+            on_help_called(event.data["request"]);
     });
     void (DeviceManager::*runs[kSlots])() = {&DeviceManager::run_printer, &DeviceManager::run_idcard,
                                              &DeviceManager::run_qr, &DeviceManager::run_button};
@@ -188,8 +197,7 @@ void DeviceManager::fail_printer_tasks(const std::string& reason) {
         std::lock_guard<std::mutex> guard(queue_mutex_);
         failed.swap(printer_tasks_);
     }
-    for (auto& task : failed)
-        task->done(dr::make_error(dr::ErrorCode::Unavailable, "printer", "", reason));
+    for (auto& task : failed) task->done(dr::make_error(dr::ErrorCode::Unavailable, "printer", "", reason));
 }
 
 std::future<Result<Ok>> DeviceManager::print_test_page() {
@@ -203,8 +211,10 @@ std::future<Result<Ok>> DeviceManager::print_test_page() {
     task->what = "test page";
     task->build = [](const dr::PrinterOptions& options) { return dr::test_page_job(options); };
     task->done = [promise](const dr::Result<dr::PrintOutcome>& outcome) {
-        if (outcome) promise->set_value(Ok{});
-        else promise->set_value(Error{"printer: " + outcome.error().message});
+        if (outcome)
+            promise->set_value(Ok{});
+        else
+            promise->set_value(Error{"printer: " + outcome.error().message});
     };
     {
         std::lock_guard<std::mutex> guard(queue_mutex_);
@@ -227,10 +237,14 @@ std::future<Result<Ok>> DeviceManager::print_signup(const drivers::SignupConfirm
     }
     auto task = std::make_unique<PrinterTask>();
     task->what = "sign-up confirmation";
-    task->build = [signup](const dr::PrinterOptions& options) { return dr::signup_confirmation_job(signup, options); };
+    task->build = [signup](const dr::PrinterOptions& options) {
+        return dr::signup_confirmation_job(signup, options);
+    };
     task->done = [promise](const dr::Result<dr::PrintOutcome>& outcome) {
-        if (outcome) promise->set_value(Ok{});
-        else promise->set_value(Error{"printer: " + outcome.error().message});
+        if (outcome)
+            promise->set_value(Ok{});
+        else
+            promise->set_value(Error{"printer: " + outcome.error().message});
     };
     {
         std::lock_guard<std::mutex> guard(queue_mutex_);
@@ -258,22 +272,23 @@ void DeviceManager::on_help_called(const nlohmann::json& request) {
     ticket.category = request.value("category_label", std::string());
     if (ticket.category.empty()) ticket.category = "一键求助";
     const std::string& url = station_.config().devices.ticket_url;
-    ticket.qr_payload = url.empty() ? "station://" + station_.config().station.id + "/requests/" + std::to_string(id)
-                                    : url + std::to_string(id);
+    ticket.qr_payload = url.empty()
+                            ? "station://" + station_.config().station.id + "/requests/" + std::to_string(id)
+                            : url + std::to_string(id);
 
     auto task = std::make_unique<PrinterTask>();
     task->what = "ticket " + ticket.ticket_number;
-    task->build = [ticket](const dr::PrinterOptions& options) { return dr::help_ticket_job(ticket, options); };
+    task->build = [ticket](const dr::PrinterOptions& options) {
+        return dr::help_ticket_job(ticket, options);
+    };
     task->done = [this, id, number = ticket.ticket_number](const dr::Result<dr::PrintOutcome>& outcome) {
-        const int64_t now = station_.clock().now_ms();
+        // Journalled by the desk, so the event stream and staff consoles hear it too.
         if (outcome) {
-            station_.events().publish(
-                {"help.ticket_printed", {{"request_id", id}, {"ticket", number}, {"confirmed", outcome->confirmed()}}, now});
+            (void)station_.help_desk().ticket_outcome(id, true, "", outcome->confirmed());
             return;
         }
         spdlog::warn("help ticket {} (request {}) not printed: {}", number, id, outcome.error().describe());
-        station_.events().publish(
-            {"help.ticket_failed", {{"request_id", id}, {"ticket", number}, {"reason", outcome.error().message}}, now});
+        (void)station_.help_desk().ticket_outcome(id, false, outcome.error().message);
     };
     {
         std::lock_guard<std::mutex> guard(queue_mutex_);
@@ -321,14 +336,17 @@ void DeviceManager::run_printer() {
                 continue;
             }
             auto outcome = printer->print(*job);
-            if (!outcome) error = outcome.error();
-            else if (outcome->after_error) error = *outcome->after_error;
+            if (!outcome)
+                error = outcome.error();
+            else if (outcome->after_error)
+                error = *outcome->after_error;
             task->done(outcome);
         } else if (auto checked = printer->status(); !checked) {
             error = checked.error();
         }
         if (error && must_reopen(*error)) {
-            set_health(kPrinter, {dr::HealthState::Offline, offline_reason(kPrinter, *error)}, error->describe());
+            set_health(kPrinter, {dr::HealthState::Offline, offline_reason(kPrinter, *error)},
+                       error->describe());
             printer.reset();
         } else {
             set_health(kPrinter, printer->health(), error ? error->describe() : std::string());
@@ -345,19 +363,22 @@ void DeviceManager::handle_card(dr::IdCard& card) {
         auto request = desk.get(id);
         if (request && request->open()) {
             auto identified = desk.identify(id, card.id_number, Actor::resident());
-            if (identified) read.request_id = id;
-            else spdlog::warn("card read: request {} not identified: {}", id, identified.error());
+            if (identified)
+                read.request_id = id;
+            else
+                spdlog::warn("card read: request {} not identified: {}", id, identified.error());
         }
     }
     read.resident_hash = hash_resident_id(resident_id_salt(station_.db()), card.id_number);  // for sign-ups
     std::fill(card.id_number.begin(), card.id_number.end(), '\0');  // personal: gone as soon as used
-    station_.events().publish({"device.card",
-                               {{"device", "idcard"},
-                                {"masked_id", read.masked_id},
-                                {"card_type", read.card_type},
-                                {"request_id", read.request_id ? nlohmann::json(read.request_id) : nlohmann::json()},
-                                {"identified", read.request_id != 0}},
-                               station_.clock().now_ms()});
+    station_.events().publish(
+        {"device.card",
+         {{"device", "idcard"},
+          {"masked_id", read.masked_id},
+          {"card_type", read.card_type},
+          {"request_id", read.request_id ? nlohmann::json(read.request_id) : nlohmann::json()},
+          {"identified", read.request_id != 0}},
+         station_.clock().now_ms()});
     std::vector<CardHandler> handlers;
     {
         std::lock_guard<std::mutex> guard(handler_mutex_);
@@ -374,7 +395,8 @@ void DeviceManager::run_idcard() {
         if (!reader) {
             auto opened = dr::IdCardReader::open(uri);
             if (!opened) {
-                set_health(kIdCard, {dr::HealthState::Offline, offline_reason(kIdCard, opened.error())}, opened.error().describe());
+                set_health(kIdCard, {dr::HealthState::Offline, offline_reason(kIdCard, opened.error())},
+                           opened.error().describe());
                 if (!sleep_unless_stopping(backoff.next())) break;
                 continue;
             }
@@ -407,7 +429,8 @@ void DeviceManager::run_qr() {
         if (!scanner) {
             auto opened = dr::SerialQrScanner::open(uri);
             if (!opened) {
-                set_health(kQr, {dr::HealthState::Offline, offline_reason(kQr, opened.error())}, opened.error().describe());
+                set_health(kQr, {dr::HealthState::Offline, offline_reason(kQr, opened.error())},
+                           opened.error().describe());
                 if (!sleep_unless_stopping(backoff.next())) break;
                 continue;
             }
@@ -429,7 +452,8 @@ void DeviceManager::run_qr() {
         } else if (scan.error().code == dr::ErrorCode::Timeout) {
             continue;  // nothing scanned
         } else if (must_reopen(scan.error())) {
-            set_health(kQr, {dr::HealthState::Offline, offline_reason(kQr, scan.error())}, scan.error().describe());
+            set_health(kQr, {dr::HealthState::Offline, offline_reason(kQr, scan.error())},
+                       scan.error().describe());
             scanner.reset();
         } else {
             // A rejected scan (too long, not UTF-8): the scanner works; note it for technicians.
@@ -459,7 +483,8 @@ void DeviceManager::run_button() {
         int presses = 0;
         auto polled = button->poll(timings_.scan_wait, [&presses] { ++presses; });
         if (!polled && polled.error().code != dr::ErrorCode::Timeout) {
-            set_health(kButton, {dr::HealthState::Offline, offline_reason(kButton, polled.error())}, polled.error().describe());
+            set_health(kButton, {dr::HealthState::Offline, offline_reason(kButton, polled.error())},
+                       polled.error().describe());
             if (must_reopen(polled.error())) button.reset();
             continue;
         }
@@ -467,8 +492,10 @@ void DeviceManager::run_button() {
             CallOptions options;
             options.source = "button";
             auto called = station_.help_desk().call(options, Actor::resident());
-            if (!called) spdlog::error("help button: the call was not recorded: {}", called.error());
-            else spdlog::info("help button: call {} ({})", called->ticket, called->id);
+            if (!called)
+                spdlog::error("help button: the call was not recorded: {}", called.error());
+            else
+                spdlog::info("help button: call {} ({})", called->ticket, called->id);
         }
         set_health(kButton, {dr::HealthState::Ok, ""});
     }

@@ -11,8 +11,9 @@
 //   device.health        {"device","status":"ok|degraded|offline","reason","since"}   on each change
 //   device.card          {"device":"idcard","masked_id","card_type","request_id"|null,"identified"}
 //   device.scan          {"device":"qr","length"}      (the payload goes only to on_scan handlers)
-//   help.ticket_printed  {"request_id","ticket","confirmed"}
-//   help.ticket_failed   {"request_id","ticket","reason"}   the call stands; the screen and staff say so
+//   help.ticket_printed  {"request_id","ticket","confirmed"}  through HelpDesk::ticket_outcome: journalled,
+//   help.ticket_failed   {"request_id","ticket","reason"}     on the event stream; the call stands, the
+//                                                             screen says so and staff are notified
 //
 // Help integration: every help.called from the screen or the button queues a ticket on the
 // printer's worker (a printer fault never blocks or fails a call); a button press becomes

@@ -263,6 +263,8 @@ const std::vector<HelpTransition>& help_transitions() {
         {"categorise", {S::called, S::acknowledged, S::arrived}, std::nullopt},
         {"identify", {S::called, S::acknowledged, S::arrived}, std::nullopt},
         {"rate", {S::resolved}, std::nullopt},
+        // The kiosk's printer reports the ticket: printed or not, the call stands as it is.
+        {"ticket", {S::called, S::acknowledged, S::arrived, S::resolved, S::cancelled}, std::nullopt},
     };
     return table;
 }
@@ -297,8 +299,9 @@ struct HelpDesk::Change {
     std::function<std::optional<std::pair<HelpErrorKind, std::string>>(HelpRequest&, int64_t now_ms)> edit;
     const char* event = nullptr;  // event name after "help."
     nlohmann::json audit_detail = nlohmann::json::object();
-    bool notify = false;                                // queue webhooks for this change
-    std::function<void(SQLite::Database&)> also_write;  // more writes in the same transaction
+    bool notify = false;                                            // queue webhooks for this change
+    std::function<void(SQLite::Database&)> also_write;              // more writes in the same transaction
+    std::function<nlohmann::json(const HelpRequest&)> event_extra;  // more fields in the event's data
 };
 
 HelpDesk::HelpDesk(Station& station)
@@ -356,6 +359,7 @@ std::string HelpDesk::notification_text(const std::string& type, const HelpReque
     if (type == event_type("acknowledged")) return fill("help.notify.acknowledged", values);
     if (type == event_type("escalated")) return fill("help.notify.escalated", values);
     if (type == event_type("realerted")) return fill("help.notify.realerted", values);
+    if (type == event_type("ticket_failed")) return fill("help.notify.ticket_failed", values);
     return fill("help.notify.called", values);
 }
 
@@ -519,6 +523,10 @@ HelpResult HelpDesk::apply(int64_t id, const char* operation, const Actor& by, c
         nlohmann::json data = {
             {"type", type}, {"at", now}, {"request", to_json(request, false)}, {"text", text}};
         if (std::string(operation) == "escalate") data["level"] = request.escalation_level;
+        if (change.event_extra) {
+            nlohmann::json extra = change.event_extra(request);
+            for (auto& [key, value] : extra.items()) data[key] = value;
+        }
         append_event(sql, type, now, request.id, data);
         nlohmann::json detail = change.audit_detail;
         detail["ticket"] = request.ticket;
@@ -669,6 +677,28 @@ HelpResult HelpDesk::rate(int64_t id, int faces, const Actor& by) {
         return std::nullopt;
     };
     return apply(id, "rate", by, change);
+}
+
+HelpResult HelpDesk::ticket_outcome(int64_t id, bool printed, const std::string& reason, bool confirmed) {
+    Change change;
+    change.event = printed ? "ticket_printed" : "ticket_failed";
+    change.notify = !printed;  // staff hear that the resident has no paper ticket
+    std::string why = reason.substr(0, 200);
+    change.audit_detail =
+        printed ? nlohmann::json{{"confirmed", confirmed}} : nlohmann::json{{"reason", why}};
+    change.edit = [](HelpRequest&, int64_t) -> std::optional<std::pair<HelpErrorKind, std::string>> {
+        return std::nullopt;
+    };
+    // The print result's fields, flat in the event for the screen and the consoles.
+    change.event_extra = [&](const HelpRequest& r) {
+        nlohmann::json extra = {{"request_id", id}, {"ticket", r.ticket}, {"printed", printed}};
+        if (printed)
+            extra["confirmed"] = confirmed;
+        else
+            extra["reason"] = why;
+        return extra;
+    };
+    return apply(id, "ticket", Actor::system(), change);
 }
 
 HelpResult HelpDesk::escalate(int64_t id, int level) {

@@ -10,7 +10,9 @@
 //   help_transitions()       the transition table every state change is checked against
 //
 // Events, published on Station::events() after the commit, type "help.<what>": called,
-// acknowledged, arrived, resolved, cancelled, escalated, realerted, categorised, identified, rated.
+// acknowledged, arrived, resolved, cancelled, escalated, realerted, categorised, identified, rated,
+// ticket_printed and ticket_failed (these two also carry "request_id", "ticket" and "confirmed" or
+// "reason").
 // Their data: {"event_id": N, "type": ..., "at": ms, "request": <request JSON without personal
 // fields>, "text": <state in words, from the "help" catalogue section>}. The same events are kept
 // in the help_events table, so the API's stream can replay from any event_id.
@@ -47,7 +49,8 @@ inline bool is_open(HelpState s) {
 // Categories in the order of the kiosk's picture buttons; ids are stable ASCII, labels in the
 // catalogue under help.category.<id> (就医 助餐 维修 帮办 咨询 其他).
 const std::vector<std::string>& help_category_ids();  // medical meal repair errand consult other
-const std::vector<std::string>& help_source_ids();    // screen (touch), button (physical), staff, suggestion (意见建议: 请工作人员联系我)
+const std::vector<std::string>&
+help_source_ids();  // screen (touch), button (physical), staff, suggestion (意见建议: 请工作人员联系我)
 
 // One row of the transition table: `operation` is allowed from `from` and leads to `to`.
 struct HelpTransition {
@@ -153,7 +156,11 @@ public:
     HelpResult cancel(int64_t id, const Actor& by, const std::string& reason = "");
     HelpResult rate(int64_t id, int faces, const Actor& by);  // 1..3, after resolve
     HelpResult escalate(int64_t id, int level);               // by the ladder
-    HelpResult realert(int64_t id);                           // by the ladder
+    // The kiosk's printer on the call's ticket: event help.ticket_printed, or help.ticket_failed
+    // (staff are notified: the resident has no paper ticket). The call itself never changes.
+    HelpResult ticket_outcome(int64_t id, bool printed, const std::string& reason = "",
+                              bool confirmed = false);
+    HelpResult realert(int64_t id);  // by the ladder
 
     // --- Reading (snapshots; safe from any thread).
     std::optional<HelpRequest> get(int64_t id);

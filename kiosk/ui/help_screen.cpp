@@ -146,6 +146,17 @@ private:
         y += ctx.fonts.help->FontSize * 1.5f;
         y = wrapped(ctx.fonts.title, ImVec2(area.min.x + theme.mm(6), y), area.width() - theme.mm(12), c.text,
                     call->status_text, true);
+        // The paper ticket and the card read, in words: a printer fault never hides the call.
+        if (call->ticket_print == "printed")
+            y = wrapped(ctx.fonts.body, ImVec2(area.min.x + theme.mm(6), y), area.width() - theme.mm(12),
+                        c.text, tr("help_screen.ticket_printed"), true);
+        else if (call->ticket_print == "failed")
+            y = wrapped(ctx.fonts.body, ImVec2(area.min.x + theme.mm(6), y), area.width() - theme.mm(12),
+                        c.help, fill(tr("help_screen.ticket_failed"), {{"ticket", call->ticket}}), true);
+        if (!call->resident_masked.empty())
+            y = wrapped(ctx.fonts.body, ImVec2(area.min.x + theme.mm(6), y), area.width() - theme.mm(12),
+                        c.text, fill(tr("help_screen.identified"), {{"masked_id", call->resident_masked}}),
+                        true);
         y += ctx.fonts.title->FontSize;
         draw_steps(ctx, Rect{ImVec2(area.min.x + theme.mm(6), y), ImVec2(area.max.x - theme.mm(6), area.max.y)},
                    call->state);

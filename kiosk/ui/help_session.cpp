@@ -12,9 +12,9 @@ HelpSession::HelpSession(Station& station, UiQueue& ui_queue, Worker& worker)
     // Runs on the publishing thread: hand the event to the UI thread, which checks the id.
     subscription_ = station_.events().subscribe([this](const Event& event) {
         if (event.type.rfind("help.", 0) != 0 || !event.data.contains("request")) return;
-        ui_queue_.post([this, data = event.data] {
+        ui_queue_.post([this, type = event.type, data = event.data] {
             if (current_ && data["request"].value("id", int64_t(0)) == current_->id)
-                apply(data["request"], data.value("text", std::string()));
+                apply(data["request"], data.value("text", std::string()), type);
         });
     });
 }
@@ -32,7 +32,8 @@ std::string text_field(const nlohmann::json& object, const char* key) {
 
 }  // namespace
 
-void HelpSession::apply(const nlohmann::json& request, const std::string& text) {
+void HelpSession::apply(const nlohmann::json& request, const std::string& text,
+                        const std::string& event_type) {
     HelpSnapshot snapshot;
     snapshot.id = request.value("id", int64_t(0));
     snapshot.ticket = text_field(request, "ticket");
@@ -43,10 +44,36 @@ void HelpSession::apply(const nlohmann::json& request, const std::string& text) 
         snapshot.escalation = escalation->value("level", 0);
     snapshot.rated = request.contains("rating") && !request["rating"].is_null();
     snapshot.status_text = text.empty() ? text_field(request, "status_text") : text;
-    bool changed = !current_ || current_->id != snapshot.id || current_->state != snapshot.state ||
-                   current_->escalation != snapshot.escalation;
+    bool same_call = current_ && current_->id == snapshot.id;
+    if (same_call) {
+        snapshot.ticket_print = current_->ticket_print;
+        snapshot.resident_masked = current_->resident_masked;
+    }
+    bool changed =
+        !same_call || current_->state != snapshot.state || current_->escalation != snapshot.escalation;
+    snapshot.last_change = "state";
+    if (event_type == "help.ticket_printed" || event_type == "help.ticket_failed") {
+        std::string outcome = event_type == "help.ticket_printed" ? "printed" : "failed";
+        changed = snapshot.ticket_print != outcome;
+        snapshot.ticket_print = outcome;
+        snapshot.last_change = event_type.substr(5);
+    } else if (event_type == "help.identified") {
+        changed = true;
+        snapshot.last_change = "identified";
+        load_masked_id(snapshot.id);
+    }
     current_ = snapshot;
     if (changed && announcer_) announcer_(snapshot);
+}
+
+void HelpSession::load_masked_id(int64_t id) {
+    worker_.post([this, id] {
+        auto request = station_.help_desk().get(id);
+        if (!request || request->resident_id_masked.empty()) return;
+        ui_queue_.post([this, id, masked = request->resident_id_masked] {
+            if (current_ && current_->id == id) current_->resident_masked = masked;
+        });
+    });
 }
 
 void HelpSession::call() {

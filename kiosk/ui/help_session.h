@@ -25,6 +25,11 @@ struct HelpSnapshot {
     int64_t created_at_ms = 0;
     int escalation = 0;
     bool rated = false;
+    std::string ticket_print;     // "" (no word yet or no printer), "printed", "failed"
+    std::string resident_masked;  // "3101**********1234" once a card or QR identified the resident
+    // What the last update was: "state" (state or escalation), "ticket_printed", "ticket_failed",
+    // "identified"; the voice says only what is new.
+    std::string last_change = "state";
     bool open() const { return state != "resolved" && state != "cancelled"; }
 };
 
@@ -54,7 +59,9 @@ public:
     const std::string& error() const { return error_; }  // the last failure, in words; "" if none
 
 private:
-    void apply(const nlohmann::json& request, const std::string& text);  // UI thread
+    void apply(const nlohmann::json& request, const std::string& text,
+               const std::string& event_type = "");  // UI thread
+    void load_masked_id(int64_t id);                 // worker: the masked number for the screen
     Station& station_;
     UiQueue& ui_queue_;
     Worker& worker_;

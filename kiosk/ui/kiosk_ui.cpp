@@ -38,7 +38,10 @@ KioskUi::KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, d
       help_(std::make_unique<HelpSession>(station, ui_queue, worker_)),
       voice_({station.data_dir() / "voice", builtin_voice_dir()}),
       last_input_ms_(station.clock().now_ms()) {
-    help_->set_announcer([this](const HelpSnapshot& call) { voice_.say(help_prompt(call)); });
+    help_->set_announcer([this](const HelpSnapshot& call) {
+        // A follow-up (ticket printed, card read) waits for the state prompt to finish.
+        voice_.say(help_prompt(call), call.last_change == "state" ? Voice::Mode::replace : Voice::Mode::after_current);
+    });
 }
 
 Result<std::unique_ptr<KioskUi>> KioskUi::create(Station& station, SDL_Window* window, SDL_Renderer* renderer,

@@ -69,9 +69,10 @@ bool Voice::has_clip(const std::string& key) {
     return clip(key) != nullptr;
 }
 
-bool Voice::say(const std::vector<std::string>& keys) {
+bool Voice::say(const std::vector<std::string>& keys, Mode mode) {
     std::vector<int16_t> speech;
-    last_spoken_.clear();
+    const bool append = mode == Mode::after_current && device_ && ms_until_done() > 0;
+    if (!append) last_spoken_.clear();
     for (const auto& key : keys) {
         const std::vector<int16_t>* samples = clip(key);
         if (!samples) continue;
@@ -102,11 +103,15 @@ bool Voice::say(const std::vector<std::string>& keys) {
             return false;
         }
     }
-    SDL_ClearQueuedAudio(device_);
+    auto length = std::chrono::milliseconds(int64_t(speech.size()) * 1000 / kRate + 200);
+    if (append) {
+        done_at_ += length;  // queued behind what is being said
+    } else {
+        SDL_ClearQueuedAudio(device_);
+        done_at_ = std::chrono::steady_clock::now() + length;
+    }
     SDL_QueueAudio(device_, speech.data(), Uint32(speech.size() * sizeof(int16_t)));
     SDL_PauseAudioDevice(device_, 0);
-    done_at_ = std::chrono::steady_clock::now() +
-               std::chrono::milliseconds(int64_t(speech.size()) * 1000 / kRate + 200);
     return true;
 }
 
@@ -133,6 +138,18 @@ void Voice::close_device() {
 
 std::vector<std::string> help_prompt(const HelpSnapshot& call) {
     std::vector<std::string> keys;
+    if (call.last_change == "ticket_printed") return {"help.ticket_printed"};
+    if (call.last_change == "identified") return {"help.identified"};
+    if (call.last_change == "ticket_failed") {
+        keys = {"help.ticket_failed", "help.your_number"};
+        for (char c : call.ticket) {
+            if (c >= '0' && c <= '9')
+                keys.push_back(std::string("digit.") + c);
+            else if (c >= 'A' && c <= 'Z')
+                keys.push_back(std::string("letter.") + c);
+        }
+        return keys;
+    }
     if (call.state == "called") {
         keys.push_back(call.escalation > 0 ? "help.called_escalated" : "help.called");
         keys.push_back("help.your_number");

@@ -23,9 +23,11 @@ public:
     explicit Voice(std::vector<std::filesystem::path> clip_dirs);
     ~Voice();
 
-    // Speaks the clips for `keys` in order, replacing whatever is being said. Keys without a
-    // clip are skipped (logged once). False when nothing could be played.
-    bool say(const std::vector<std::string>& keys);
+    // Speaks the clips for `keys` in order, replacing whatever is being said (or, with
+    // after_current, queued behind it: a follow-up such as "号码单已打印"). Keys without a clip
+    // are skipped (logged once). False when nothing could be played.
+    enum class Mode { replace, after_current };
+    bool say(const std::vector<std::string>& keys, Mode mode = Mode::replace);
     void tick();                                       // closes the device once the clips have played
     int64_t ms_until_done() const;                     // -1 when silent
     void set_volume(float volume);                     // 0..1, for this visitor
