@@ -139,6 +139,7 @@ private:
 
     void check_text(const std::string& where, const FrameRecord& record, const DrawnText& text,
                     const Frame& frame) {
+        if (text.text.find_first_not_of(" \t\n") == std::string::npos) return;  // draws nothing
         std::string item = "text " + excerpt(text.text);
         double pt = to_pt(text.size_px);
         report_.min_text_pt = report_.min_text_pt == 0 ? pt : std::min(report_.min_text_pt, pt);

@@ -37,8 +37,10 @@ std::vector<size_t> break_opportunities(std::string_view text) {
             for (int32_t at = iterator->next(); at != icu::BreakIterator::DONE; at = iterator->next())
                 breaks.push_back(size_t(at));
         }
-        // The iterator keeps a shallow clone of the UText: point it away before closing ours.
-        iterator->setText(icu::UnicodeString());
+        // The iterator keeps a shallow clone of the UText: point it away before closing ours (at a
+        // string that lives as long as the iterator: it keeps a reference).
+        static const icu::UnicodeString nothing;
+        iterator->setText(nothing);
         utext_close(utext);
     }
     if (breaks.empty() || breaks.back() != text.size()) {
