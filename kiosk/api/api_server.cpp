@@ -10,6 +10,7 @@
 #include "kiosk/api/auth.h"
 #include "kiosk/api/content_routes.h"
 #include "kiosk/api/event_stream.h"
+#include "kiosk/api/signage_routes.h"
 #include "kiosk/api/activities_routes.h"
 
 namespace station::api {
@@ -101,6 +102,7 @@ ApiServer::ApiServer(Station& station)
     add_routes();
     add_help_routes();
     add_device_routes();
+    add_signage_routes(*server_, station_, *tokens_);  // signage_routes.cpp
     add_activities_routes(*server_, station_, *tokens_);  // activities_routes.cpp
     add_user_routes();
     add_report_routes();
