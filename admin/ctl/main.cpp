@@ -9,6 +9,7 @@
 #include "admin/client/api_client.h"
 #include "admin/ctl/alert_commands.h"
 #include "admin/ctl/content_commands.h"
+#include "admin/ctl/device_commands.h"
 #include "admin/ctl/credentials.h"
 #include "admin/ctl/devices_commands.h"
 #include "admin/ctl/keys_commands.h"
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
     station::ctl::KeysCommands keys_commands(app);
     station::ctl::RequestsCommands requests_commands(app);
     station::ctl::DevicesCommands devices_commands(app);
+    station::ctl::DeviceCommands device_commands(app);  // local diagnostics through the drivers
     station::ctl::LoginCommands login_commands(app);
     station::ctl::AlertCommands alert_commands(app);
     station::ctl::ReportCommand report_command(app);
@@ -74,6 +76,7 @@ int main(int argc, char** argv) {
     }
     if (content_commands.parsed()) return content_commands.run();  // offline: no --server needed
     if (keys_commands.parsed()) return keys_commands.run();
+    if (device_commands.parsed()) return device_commands.run();  // offline: this machine's devices
     if (auto problem = station::admin::ApiClient::url_problem(server)) {
         std::fprintf(stderr, "stationctl: --server: %s\n", problem->c_str());
         return 2;

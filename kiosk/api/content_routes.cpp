@@ -15,11 +15,13 @@ namespace station::api {
 
 namespace {
 
-constexpr std::uint64_t kDefaultBodyLimit = 1u << 20;   // every route but the two below
+constexpr std::uint64_t kDefaultBodyLimit = 1u << 20;  // every route but the two below
 constexpr std::uint64_t kHeadLimit = content::kPackageHeaderBytes + content::kMaxManifestBytes + 64;
-constexpr std::uint64_t kBlobPutLimit = 64u << 20;      // one PUT of a blob (stationctl sends 4 MiB)
+constexpr std::uint64_t kBlobPutLimit = 64u << 20;  // one PUT of a blob (stationctl sends 4 MiB)
 
-void reply(httplib::Response& response, const content::PushReply& r) { send_json(response, r.status, r.body); }
+void reply(httplib::Response& response, const content::PushReply& r) {
+    send_json(response, r.status, r.body);
+}
 
 std::string version_of(const nlohmann::json& body) {
     if (body.contains("active") && body["active"].is_object() && body["active"].contains("version"))
@@ -47,10 +49,11 @@ void add_content_routes(httplib::Server& server, Station& station, TokenStore& t
         auto parsed = std::from_chars(text.data(), text.data() + text.size(), length);
         std::uint64_t limit = body_limit(request);
         if (parsed.ec == std::errc() && length <= limit) return httplib::Server::HandlerResponse::Unhandled;
-        send_error(response, 413,
-                   "request body: " + text + " bytes is more than the " + std::to_string(limit) + " bytes " +
-                       request.method + " " + request.path + " accepts" +
-                       (request.path == "/api/v1/content/push" ? " (a package head: manifest at most 4 MiB)" : ""));
+        send_error(
+            response, 413,
+            "request body: " + text + " bytes is more than the " + std::to_string(limit) + " bytes " +
+                request.method + " " + request.path + " accepts" +
+                (request.path == "/api/v1/content/push" ? " (a package head: manifest at most 4 MiB)" : ""));
         response.set_header("Connection", "close");  // the unread body must not be taken for a request
         return httplib::Server::HandlerResponse::Handled;
     });
@@ -60,13 +63,14 @@ void add_content_routes(httplib::Server& server, Station& station, TokenStore& t
         return authorize(tokens, request, response, {"editor", "admin"});
     };
 
-    server.Post("/api/v1/content/push", [&, editor](const httplib::Request& request, httplib::Response& response) {
-        if (!editor(request, response)) return;
-        std::string rollback = request.get_param_value("rollback");
-        if (!rollback.empty() && rollback != "1" && rollback != "0")
-            return send_error(response, 400, "rollback: expected 1 or 0 (got '" + rollback + "')");
-        reply(response, content.offer(request.body, rollback == "1"));
-    });
+    server.Post(
+        "/api/v1/content/push", [&, editor](const httplib::Request& request, httplib::Response& response) {
+            if (!editor(request, response)) return;
+            std::string rollback = request.get_param_value("rollback");
+            if (!rollback.empty() && rollback != "1" && rollback != "0")
+                return send_error(response, 400, "rollback: expected 1 or 0 (got '" + rollback + "')");
+            reply(response, content.offer(request.body, rollback == "1"));
+        });
 
     server.Get("/api/v1/content/blobs/([0-9a-f]{64})",
                [&, editor](const httplib::Request& request, httplib::Response& response) {
@@ -75,8 +79,8 @@ void add_content_routes(httplib::Server& server, Station& station, TokenStore& t
                });
 
     server.Put("/api/v1/content/blobs/([0-9a-f]{64})", [&, editor](const httplib::Request& request,
-                                                                  httplib::Response& response,
-                                                                  const httplib::ContentReader& reader) {
+                                                                   httplib::Response& response,
+                                                                   const httplib::ContentReader& reader) {
         if (!editor(request, response)) return;
         std::string text = request.get_param_value("offset");
         std::uint64_t offset = 0;
@@ -89,21 +93,25 @@ void add_content_routes(httplib::Server& server, Station& station, TokenStore& t
                                          [&](const auto& receive) { return reader(receive); }));
     });
 
-    server.Post("/api/v1/content/activate", [&, editor](const httplib::Request& request, httplib::Response& response) {
-        auto session = editor(request, response);
-        if (!session) return;
-        auto r = content.activate();
-        if (r.status == 200) station.audit(session->username, "content.activate", version_of(r.body));
-        reply(response, r);
-    });
+    server.Post("/api/v1/content/activate",
+                [&, editor](const httplib::Request& request, httplib::Response& response) {
+                    auto session = editor(request, response);
+                    if (!session) return;
+                    auto r = content.activate();
+                    if (r.status == 200)
+                        station.audit(session->username, "content.activate", version_of(r.body));
+                    reply(response, r);
+                });
 
-    server.Post("/api/v1/content/rollback", [&, editor](const httplib::Request& request, httplib::Response& response) {
-        auto session = editor(request, response);
-        if (!session) return;
-        auto r = content.rollback();
-        if (r.status == 200) station.audit(session->username, "content.rollback", version_of(r.body));
-        reply(response, r);
-    });
+    server.Post("/api/v1/content/rollback",
+                [&, editor](const httplib::Request& request, httplib::Response& response) {
+                    auto session = editor(request, response);
+                    if (!session) return;
+                    auto r = content.rollback();
+                    if (r.status == 200)
+                        station.audit(session->username, "content.rollback", version_of(r.body));
+                    reply(response, r);
+                });
 
     server.Get("/api/v1/content", [&](const httplib::Request& request, httplib::Response& response) {
         if (!authorize(tokens, request, response, {"staff", "editor", "admin"})) return;
@@ -118,6 +126,15 @@ void add_content_routes(httplib::Server& server, Station& station, TokenStore& t
         reply(response, r);
     });
 
+    server.Post("/api/v1/content/pull",
+                [&, editor](const httplib::Request& request, httplib::Response& response) {
+                    if (!editor(request, response)) return;
+                    if (content.options().channel_url.empty())
+                        return send_error(response, 409, "pull: no channel configured ([content] channel)");
+                    content.poll_now();
+                    send_json(response, 202, {{"polling", true}, {"channel", content.options().channel_url}});
+                });
+
     server.Get("/api/v1/content/usb", [&](const httplib::Request& request, httplib::Response& response) {
         if (!authorize(tokens, request, response, {"staff", "editor", "admin"})) return;
         nlohmann::json list = nlohmann::json::array();
@@ -125,17 +142,20 @@ void add_content_routes(httplib::Server& server, Station& station, TokenStore& t
         send_json(response, 200, {{"packages", list}});
     });
 
-    server.Post("/api/v1/content/usb/import", [&, editor](const httplib::Request& request, httplib::Response& response) {
+    server.Post("/api/v1/content/usb/import", [&, editor](const httplib::Request& request,
+                                                          httplib::Response& response) {
         auto session = editor(request, response);
         if (!session) return;
         auto body = parse_body(request, {"file", "rollback"});
         if (!body) return send_error(response, 400, body.error().message);
         auto file = string_field(*body, "file");
         if (!file) return send_error(response, 400, file.error().message);
-        if (!*file || (*file)->empty()) return send_error(response, 400, "file: required (a path from GET /api/v1/content/usb)");
+        if (!*file || (*file)->empty())
+            return send_error(response, 400, "file: required (a path from GET /api/v1/content/usb)");
         bool rollback = false;
         if (body->contains("rollback")) {
-            if (!(*body)["rollback"].is_boolean()) return send_error(response, 400, "rollback: expected true or false");
+            if (!(*body)["rollback"].is_boolean())
+                return send_error(response, 400, "rollback: expected true or false");
             rollback = (*body)["rollback"].get<bool>();
         }
         auto r = content.import_usb(**file, rollback);

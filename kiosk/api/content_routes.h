@@ -9,6 +9,9 @@
 //   POST /api/v1/content/rollback              → {"active": {...}}   (publishes content.activated)
 //   GET  /api/v1/content                       staff, editor, admin → {"active", "previous", "pending",
 //                                              "versions", "blob_bytes", "pull": {...}}
+//   POST /api/v1/content/pull                 editor, admin → 202 {"polling": true}: polls the channel now
+//                                              (409 when none is configured); GET /api/v1/content "pull" says
+//                                              how it went
 //   GET  /api/v1/content/usb                   staff, editor, admin → {"packages": [{"file", "version",
 //                                              "author": {"key_id", "name"}, "trusted", "bytes", "error"}]}
 //   POST /api/v1/content/usb/import {"file", "rollback"?: bool}

@@ -10,6 +10,7 @@
 #include <toml.hpp>
 
 #include "content/crypto.h"
+#include "drivers/display/display.h"
 
 namespace station {
 namespace {
@@ -125,6 +126,8 @@ std::string check_channel(const std::string& s) {
     return "";
 }
 
+std::string check_one_of(const std::string& s, std::initializer_list<const char*> allowed);  // below
+
 const std::map<std::string, std::map<std::string, Setter>>& schema() {
     static const std::map<std::string, std::map<std::string, Setter>> tables = {
         {"station",
@@ -191,6 +194,24 @@ const std::map<std::string, std::map<std::string, Setter>>& schema() {
           {"keep_versions", int_setter([](StationConfig& c) -> auto& { return c.content.keep_versions; }, 2, 20)},
           {"usb_mounts", string_list_setter([](StationConfig& c) -> auto& { return c.content.usb_mounts; },
                                             check_absolute)}}},
+        {"display_power",
+         {{"backend", string_setter([](StationConfig& c) -> auto& { return c.display_power.backend; },
+                                    [](const std::string& s) {
+                                        if (s.empty()) return std::string();
+                                        return check_one_of(s, {"sysfs", "ddc", "cec", "dpms"});
+                                    })},
+          {"target", string_setter([](StationConfig& c) -> auto& { return c.display_power.target; })},
+          {"schedule", string_setter([](StationConfig& c) -> auto& { return c.display_power.schedule; },
+                                     [](const std::string& s) {
+                                         auto parsed = drivers::PowerSchedule::parse(s);
+                                         return parsed ? std::string() : parsed.error().message;
+                                     })},
+          {"brightness", string_setter([](StationConfig& c) -> auto& { return c.display_power.brightness; },
+                                       [](const std::string& s) {
+                                           if (s.empty()) return std::string();
+                                           auto parsed = drivers::BrightnessCurve::parse(s);
+                                           return parsed ? std::string() : parsed.error().message;
+                                       })}}},
         {"data", {{"dir", string_setter([](StationConfig& c) -> auto& { return c.data.dir; })}}},
         {"log", {{"level", string_setter([](StationConfig& c) -> auto& { return c.log.level; }, check_level)}}},
     };

@@ -80,6 +80,12 @@ struct StationConfig {
         int keep_versions = 3;                 // versions kept for rollback (2..20)
         std::vector<std::string> usb_mounts = {"/media/*/", "/run/media/*/*/"};  // where sticks mount (glob)
     } content;
+    struct DisplayPower {                      // the public display's power and brightness (display_power.h)
+        std::string backend;                   // "sysfs", "ddc", "cec", "dpms"; "" = not controlled
+        std::string target;                    // sysfs folder, DDC display number, CEC port, X display
+        std::string schedule = "daily 00:00-24:00";  // e.g. "mon-fri 07:30-20:00; sat,sun 09:00-17:00"
+        std::string brightness;                // e.g. "07:00=60, 12:00=100, 22:00=30"; "" = 100 %
+    } display_power;
     struct Data {
         std::string dir;                       // data folder; "" = $XDG_DATA_HOME/station
     } data;

@@ -201,7 +201,8 @@ content::PushReply ContentService::import_usb(const std::string& file, bool allo
                               "; refused unless it is an explicit rollback");
     if (auto space = store_->check_space(head->manifest); !space)
         return error(507, "usb: " + wanted.string() + ": " + space.error().message);
-    auto info = store_->import_package(wanted, trusted_, {.allow_rollback = allow_rollback, .activate = true});
+    auto info =
+        store_->import_package(wanted, trusted_, {.allow_rollback = allow_rollback, .activate = true});
     if (!info) return error(400, "usb: " + wanted.string() + ": " + info.error().message);
     if (!previous || *previous != info->version) announce(*info, "usb", previous);
     return {200, {{"active", info->to_json()}}};

@@ -4,6 +4,7 @@
 
 #include "kiosk/core/content_service.h"
 #include "kiosk/core/data_dir.h"
+#include "kiosk/core/display_power.h"
 #include "kiosk/core/devices.h"
 #include "kiosk/core/escalation.h"
 #include "kiosk/core/help_desk.h"
@@ -23,6 +24,7 @@ void Station::start_services() {
     escalation_->start();
     if (auto started = devices_->start(); !started) spdlog::error("devices: {}", started.error().message);
     content_->start();
+    display_power_->start();
 }
 
 content::ContentStore& Station::content() { return content_->store(); }
@@ -30,6 +32,7 @@ content::ContentStore& Station::content() { return content_->store(); }
 void Station::stop_services() {
     if (devices_) devices_->stop();
     if (content_) content_->stop();
+    if (display_power_) display_power_->stop();
     if (escalation_) escalation_->stop();
     if (notifier_) notifier_->stop();
 }
@@ -80,6 +83,7 @@ Result<std::unique_ptr<Station>> Station::open(StationOptions options) {
     auto content = ContentService::open(std::move(content_options), station->events(), station->clock());
     if (!content) return content.error();
     station->content_ = std::move(content.value());
+    station->display_power_ = std::make_unique<DisplayPower>(config.display_power, station->events(), station->clock());
     station->devices_ = std::make_unique<DeviceManager>(*station);
 
     if (station->demo()) {

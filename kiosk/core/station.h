@@ -19,6 +19,7 @@ namespace content {
 class ContentStore;
 }
 class ContentService;
+class DisplayPower;
 class DeviceManager;
 class Escalation;
 class HelpDesk;
@@ -54,6 +55,7 @@ public:
     // the service around it (push, pull, USB; publishes "content.activated" {"version", ...}).
     content::ContentStore& content();
     ContentService& content_service() { return *content_; }
+    DisplayPower& display_power() { return *display_power_; }  // [display_power] schedule (display_power.h)
 
     // Starts the workers (escalation ladder and retention, webhook delivery, devices: simulated ones
     // in --demo; a device failure is logged, never fatal); stop_services() or
@@ -78,6 +80,7 @@ private:
     std::unique_ptr<HelpDesk> help_desk_;
     std::unique_ptr<Escalation> escalation_;
     std::unique_ptr<ContentService> content_;
+    std::unique_ptr<DisplayPower> display_power_;
     std::unique_ptr<DeviceManager> devices_;   // last: stopped and destroyed first (it calls the desk)
 };
 

@@ -6,6 +6,7 @@ namespace station::ui {
 
 std::unique_ptr<Screen> make_home_screen();
 std::unique_ptr<Screen> make_help_screen();
+std::unique_ptr<Screen> make_devices_screen();  // devices_screen.cpp (staff: 设备状态)
 std::unique_ptr<Screen> make_notices_screen();      // notices_screen.cpp
 void add_activities_screens(std::vector<std::unique_ptr<Screen>>& screens);  // activities, activity
 std::unique_ptr<Screen> make_guide_screen();        // guide_screen.cpp
@@ -23,6 +24,7 @@ std::vector<std::unique_ptr<Screen>> make_screens() {
     screens.push_back(make_lessons_screen());
     screens.push_back(make_suggestions_screen());
     screens.push_back(make_rating_screen());
+    screens.push_back(make_devices_screen());
     return screens;
 }
 
