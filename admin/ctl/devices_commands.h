@@ -1,5 +1,6 @@
 // `stationctl devices ...`: the kiosk's devices (printer, ID-card reader, QR scanner, help button)
-// through its HTTP API, for staff and technicians. Logs in with --user/--pin (or $STATION_PIN), or uses the token saved by `stationctl login`.
+// through its HTTP API, for staff and technicians. Logs in with --user/--pin (or $STATION_PIN), or uses the
+// token saved by `stationctl login`.
 //   devices [--json]                 one line per device: name, status, reason, since; with --json
 //                                    the kiosk's {"devices": [...]}
 //   devices test printer [--json]    prints a test page (admin); fails naming the fault

@@ -1,5 +1,6 @@
 // `stationctl requests ...`: help requests (一键通达) through the kiosk's HTTP API, for staff at a
-// desk or a script. Logs in with --user/--pin (or $STATION_PIN), or uses the token saved by `stationctl login`.
+// desk or a script. Logs in with --user/--pin (or $STATION_PIN), or uses the token saved by `stationctl
+// login`.
 //   requests list [--state open|closed|all] [--json]   {"requests": [...]} with --json
 //   requests ack ID | arrive ID | resolve ID [--note TEXT]   [--json] prints the request
 // Exit codes: 0 done, 1 the kiosk said no (the reason on stderr) or could not be reached.

@@ -44,7 +44,7 @@ public:
     // Whole minutes (rounded up, >= 1) until the name or the address may try again; 0 when neither
     // is locked out.
     int lockout_minutes_left(const std::string& username, const std::string& address);
-    static constexpr int kMaxFailures = 5;         // wrong PINs before the lockout
+    static constexpr int kMaxFailures = 5;              // wrong PINs before the lockout
     static constexpr int64_t kLockoutMs = 15 * 60'000;  // how long it lasts
     // The session of a valid, unexpired token whose account still exists.
     std::optional<Session> verify(const std::string& token);
@@ -54,8 +54,8 @@ public:
 private:
     Station& station_;
     struct Failures {
-        int count = 0;               // wrong PINs since the last success or lockout end
-        int64_t locked_until_ms = 0; // station clock; 0 = not locked
+        int count = 0;                // wrong PINs since the last success or lockout end
+        int64_t locked_until_ms = 0;  // station clock; 0 = not locked
     };
     // Locked-out key ("user:NAME" or "addr:IP") still locked at now_ms; caller holds failures_mutex_.
     int64_t locked_until_locked(const std::string& key, int64_t now_ms);

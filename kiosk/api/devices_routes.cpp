@@ -38,7 +38,8 @@ void ApiServer::add_device_routes() {
         if (printed.wait_for(kTestPageWait) != std::future_status::ready)
             return send_error(response, 504, "printer: the test page did not finish within 10 s");
         auto result = printed.get();
-        station_.audit(session->username, "devices.test", name, {{"ok", result.ok()}});  // staff actions are audited
+        station_.audit(session->username, "devices.test", name,
+                       {{"ok", result.ok()}});  // staff actions are audited
         if (!result) return send_error(response, 409, result.error().message);
         send_json(response, 200, {{"device", name}, {"result", "ok"}});
     });

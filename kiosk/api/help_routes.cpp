@@ -68,8 +68,8 @@ void ApiServer::add_help_routes() {
                 int minutes = std::max(1, tokens_->lockout_minutes_left(**user, request.remote_addr));
                 response.set_header("Retry-After", std::to_string(minutes * 60));
                 send_json(response, 429,
-                          {{"error", "pin: too many wrong PINs; try again in " + std::to_string(minutes) +
-                                         " minutes"},
+                          {{"error",
+                            "pin: too many wrong PINs; try again in " + std::to_string(minutes) + " minutes"},
                            {"minutes_left", minutes}});
                 return;
             }
