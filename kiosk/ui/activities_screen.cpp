@@ -181,6 +181,14 @@ public:
     const char* name() const override { return "activity"; }
     std::string parent() const override { return "activities"; }
 
+    // The soonest activity, as a visitor who tapped the first row sees it (audit, golden images).
+    std::vector<ScreenState> states() const override {
+        return {{"chosen", [desk = desk_](ScreenContext& ctx) {
+                     auto list = Activities(ctx.station).list();
+                     if (!list.empty()) desk->selected = list.front().id;
+                 }}};
+    }
+
     void draw(ScreenContext& ctx) override {
         desk_->attach(ctx.station);
         int frame = ImGui::GetFrameCount();
