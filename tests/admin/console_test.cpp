@@ -342,7 +342,7 @@ TEST_CASE("the console's link resumes the event stream with Last-Event-ID and lo
           std::vector<std::string>{"help.called", "help.called", "help.called", "help.acknowledged"});
 }
 
-TEST_CASE("station-admin --config: kiosks and user from TOML; a bad key is named with file and line") {
+TEST_CASE("station-admin --config: kiosks and user from TOML, a bad key named with file and line") {
     station::test::TempDir dir;
     station::test::HeadlessKiosk kiosk((dir / "d").string());
     dir.write("admin.toml", "kiosks = [\"" + kiosk.url + "\"]\nuser = \"demo\"\n");

@@ -87,7 +87,7 @@ TEST_CASE("stationctl users add, list, reset-pin (admin), with --json") {
               .exit_code == 0);
 }
 
-TEST_CASE("stationctl report: today's calls as text, --json and --csv; bad dates exit 2") {
+TEST_CASE("stationctl report: today's calls as text, --json and --csv, bad dates exit 2") {
     Fixture f;
     int64_t id = f.kiosk.call("meal");
     CHECK(f.ctl({"requests", "ack", std::to_string(id)}).exit_code == 0);
@@ -145,7 +145,7 @@ TEST_CASE("stationctl alert send and withdraw through the kiosk's alerts API") {
     CHECK(f.ctl({"alert", "send", "x", "--mode", "sideways"}).exit_code == 2);
 }
 
-TEST_CASE("stationctl: five wrong PINs lock the name; the sixth try says how long") {
+TEST_CASE("stationctl: five wrong PINs lock the name, the sixth try says how long") {
     Fixture f;
     for (int i = 0; i < 5; ++i) {
         auto wrong = run_process({bin_path("stationctl"), "requests", "list", "--server", f.kiosk.url,

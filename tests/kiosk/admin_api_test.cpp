@@ -100,7 +100,7 @@ TEST_CASE("users and reports: the auth matrix") {
     }
 }
 
-TEST_CASE("users: an admin adds staff and resets a PIN; bad input names the field and changes nothing") {
+TEST_CASE("users: an admin adds staff and resets a PIN, bad input names the field and changes nothing") {
     Fixture f;
     std::string admin = f.login("demo", "2468");
     auto added =
