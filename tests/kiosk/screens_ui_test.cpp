@@ -303,3 +303,27 @@ TEST_CASE("screens: activities list → detail → sign up by ID card, printed, 
     CHECK(logs.str().find(number) == std::string::npos);
     for (const auto& t : record.texts) CHECK(t.text.find(number) == std::string::npos);
 }
+
+TEST_CASE("screens: a resident QR code signs up too; a code that is not one is refused in words") {
+    Kiosk k(1920, 1080);
+    k.station->start_services();
+    auto* sims = k.station->devices().simulators();
+    REQUIRE(sims);
+    REQUIRE(eventually([&] { return k.station->devices().status("qr")->status == "ok"; }));
+    k.open("activities");
+    REQUIRE(k.tap("##activity", 0));
+    REQUIRE(k.nav().current() == "activity");
+
+    REQUIRE(k.tap("##signup"));
+    sims->qr->emit_scan("https://example.com/not-a-resident");
+    REQUIRE(eventually([&] { return Kiosk::shows(k.frame(), "二维码认不出来"); }));
+    CHECK(k.count("SELECT COUNT(*) FROM activity_signups") == 0);
+
+    REQUIRE(k.tap("##signup"));
+    sims->qr->emit_scan("SH-RES-000123");
+    REQUIRE(
+        eventually([&] { return k.count("SELECT COUNT(*) FROM activity_signups WHERE via = 'qr'") == 1; }));
+    REQUIRE(eventually([&] { return Kiosk::shows(k.frame(), "报名成功"); }));
+    CHECK(k.count("SELECT COUNT(*) FROM activity_signups WHERE masked_id = 'SH-R*****0123'") == 1);
+    k.station->stop_services();
+}
