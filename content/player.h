@@ -10,6 +10,8 @@
 //     `hang_timeout_ms` is stopped and reported as `hung` with the reason.
 //   - A corrupt or missing file is reported as `failed` with libvlc's reason; nothing else stops.
 //   - Shutdown: the control thread stops both decks, releases them, then the libvlc instance.
+//   - The first player fixes glibc's mmap threshold at 128 KiB (process-wide): picture-sized
+//     blocks then go back to the system when freed, so months of looping do not grow the RSS.
 #pragma once
 #include <cstdint>
 #include <filesystem>

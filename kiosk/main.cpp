@@ -18,6 +18,7 @@
 #include "kiosk/core/config.h"
 #include "kiosk/core/data_dir.h"
 #include "kiosk/core/log.h"
+#include "kiosk/core/signage_demo.h"
 #include "kiosk/core/station.h"
 #include "kiosk/ui/audit.h"
 #include "kiosk/ui/kiosk_window.h"
@@ -191,6 +192,10 @@ int main(int argc, char** argv) {
     station::Station& station = **opened;
     spdlog::info("station '{}' ({}), data in {}{}", config.station.name, config.station.id,
                  station.data_dir().string(), demo ? ", demo mode" : "");
+    if (demo) {  // the demo playlist, when the content store is still empty (signage_demo.h)
+        if (auto installed = station::install_demo_content(station, station::builtin_demo_content_dir()); !installed)
+            spdlog::warn("{}", installed.error().message);
+    }
 
     if (audit) {
         double audit_dpi = dpi > 0 ? dpi : (config.display.dpi > 0 ? config.display.dpi : 96);

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kiosk/core/catalogue.h"
+#include "kiosk/ui/signage_view.h"
 #include "kiosk/ui/widgets.h"
 
 namespace station::ui {
@@ -72,12 +73,14 @@ Result<std::unique_ptr<KioskUi>> KioskUi::create(Station& station, SDL_Window* w
     if (!ImGui_ImplSDL2_InitForSDLRenderer(window) || !ImGui_ImplSDLRenderer_Init(renderer))
         return Error{"cannot initialise the Dear ImGui SDL backends"};
     ui->backends_ready_ = true;
+    ui->signage_ = std::make_unique<SignageView>(station, renderer, ui_queue, ui->worker_);
     return ui;
 }
 
 KioskUi::~KioskUi() {
     worker_.wait_idle();  // no task may outlive the session it reports to
     help_.reset();
+    signage_.reset();  // stops the video player while the renderer is still there
     if (backends_ready_) {
         ImGui_ImplSDLRenderer_Shutdown();
         ImGui_ImplSDL2_Shutdown();
@@ -88,10 +91,27 @@ KioskUi::~KioskUi() {
 ScreenContext KioskUi::context() {
     int w = 0, h = 0;
     SDL_GetWindowSize(window_, &w, &h);
-    return ScreenContext{station_, theme_, active_fonts(), navigator_, *help_, ImVec2(float(w), float(h)), &prefs_};
+    return ScreenContext{station_, theme_, active_fonts(), navigator_, *help_, ImVec2(float(w), float(h)), &prefs_,
+                         signage_.get()};
 }
 
 bool KioskUi::process_event(const SDL_Event& event) {
+    // The attract loop: one touch anywhere goes home, and that touch (SDL sends it as a finger and
+    // as a mouse event) presses nothing there; ImGui sees nothing until it is lifted.
+    bool pointer_down = event.type == SDL_MOUSEBUTTONDOWN || event.type == SDL_FINGERDOWN;
+    if (pointer_down && navigator_.current() == "signage") {
+        navigator_.home();
+        last_input_ms_ = station_.clock().now_ms();
+        swallow_touch_ = true;
+        spdlog::info("ui: touch on the attract loop; home");
+        return true;
+    }
+    if (swallow_touch_) {
+        if (event.type == SDL_MOUSEBUTTONUP || event.type == SDL_FINGERUP) swallow_touch_ = false;
+        if (pointer_down || event.type == SDL_MOUSEMOTION || event.type == SDL_FINGERMOTION ||
+            event.type == SDL_MOUSEBUTTONUP || event.type == SDL_FINGERUP)
+            return false;
+    }
     ImGui_ImplSDL2_ProcessEvent(&event);
     switch (event.type) {
         case SDL_MOUSEBUTTONDOWN:
@@ -124,11 +144,18 @@ bool KioskUi::process_event(const SDL_Event& event) {
 }
 
 bool KioskUi::idle_rules_apply() {
+    if (navigator_.current() == "signage") return false;  // the attract loop is the idle state
     if (help_->has_open_call()) return false;  // an open call stays on screen until it is dealt with
     return navigator_.current() != "home" || help_->current().has_value();
 }
 
 void KioskUi::update_idle(int64_t now_ms) {
+    // Nobody at the touchscreen: home gives way to the attract loop when there is content.
+    if (navigator_.current() == "home" && !help_->current() && signage_ &&
+        now_ms - last_input_ms_ >= int64_t(station_.config().ui.idle_timeout_s) * 1000 && signage_->has_content()) {
+        navigator_.go("signage");
+        spdlog::info("ui: idle; showing the attract loop");
+    }
     if (!idle_rules_apply()) {
         idle_prompt_ = false;
         return;
@@ -147,6 +174,7 @@ void KioskUi::end_visit() {
     idle_prompt_ = false;
     help_->dismiss();
     navigator_.home();
+    if (signage_ && signage_->has_content()) navigator_.go("signage");  // the attract loop
     voice_.reset_volume();
     last_input_ms_ = station_.clock().now_ms();
     spdlog::info("ui: visitor gone; back to home");
@@ -210,6 +238,14 @@ void KioskUi::render_frame() {
     ImGui::End();
     ImGui::PopStyleColor();
     if (idle_prompt_) draw_idle_prompt(now_ms);
+    if (signage_) {
+        // An emergency notice covers every screen until it expires or is withdrawn.
+        if (auto alert = signage_->alert(now_ms)) {
+            ScreenContext alert_ctx = context();
+            signage_->draw_alert(alert_ctx, *alert);
+        }
+        signage_->idle();  // no screen drew the content this frame: the video stops
+    }
 
     ImGui::Render();
     const Rgb& bg = theme_.colors.background;
@@ -264,6 +300,13 @@ int64_t KioskUi::ms_until_change() {
         if (idle_prompt_)
             sooner(std::min<int64_t>(1000 - now_ms % 1000, idle_prompt_since_ms_ + kIdleGraceMs - now_ms));
         else
+            sooner(std::max<int64_t>(
+                0, last_input_ms_ + int64_t(station_.config().ui.idle_timeout_s) * 1000 - now_ms));
+    }
+    if (signage_) {
+        int64_t now_ms = station_.clock().now_ms();
+        sooner(signage_->alert_ms_until_change(now_ms));
+        if (navigator_.current() == "home" && !help_->current() && signage_->has_content())
             sooner(std::max<int64_t>(
                 0, last_input_ms_ + int64_t(station_.config().ui.idle_timeout_s) * 1000 - now_ms));
     }

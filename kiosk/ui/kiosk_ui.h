@@ -45,6 +45,7 @@ public:
     DisplayPrefs& prefs() { return prefs_; }        // this visit's choices (大字); reset by end_visit
     ScreenContext context();                        // what the screens draw with, this frame
     HelpSession& help() { return *help_; }
+    SignageView& signage() { return *signage_; }    // content, attract loop, emergency notices
     Voice& voice() { return voice_; }
     bool idle_prompt_showing() const { return idle_prompt_; }
     Worker& worker() { return worker_; }
@@ -72,6 +73,8 @@ private:
     std::vector<std::unique_ptr<Screen>> screens_;
     Navigator navigator_;
     Worker worker_{"kiosk-ui-work"};     // the UI's disk and device work, off the UI thread
+    std::unique_ptr<SignageView> signage_;  // after worker_: its tasks report to it
+    bool swallow_touch_ = false;            // the touch that left the attract loop is not a tap
     std::unique_ptr<HelpSession> help_;  // after worker_: its tasks reference the session
     Voice voice_;
     int64_t last_input_ms_ = 0;  // station clock; the idle timeout counts from here

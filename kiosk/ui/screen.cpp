@@ -6,6 +6,7 @@ namespace station::ui {
 
 std::unique_ptr<Screen> make_home_screen();
 std::unique_ptr<Screen> make_help_screen();
+std::unique_ptr<Screen> make_signage_screen();  // signage_screen.cpp
 std::unique_ptr<Screen> make_devices_screen();  // devices_screen.cpp (staff: 设备状态)
 std::unique_ptr<Screen> make_notices_screen();      // notices_screen.cpp
 void add_activities_screens(std::vector<std::unique_ptr<Screen>>& screens);  // activities, activity
@@ -18,6 +19,7 @@ std::vector<std::unique_ptr<Screen>> make_screens() {
     std::vector<std::unique_ptr<Screen>> screens;
     screens.push_back(make_home_screen());
     screens.push_back(make_help_screen());
+    screens.push_back(make_signage_screen());
     screens.push_back(make_notices_screen());
     add_activities_screens(screens);
     screens.push_back(make_guide_screen());

@@ -37,6 +37,8 @@ private:
 };
 
 // What the visitor chose for this visit; KioskUi resets it when the visitor leaves.
+class SignageView;
+
 struct DisplayPrefs {
     bool large_text = false;                          // 大字: ctx.fonts is the large set
 };
@@ -49,6 +51,7 @@ struct ScreenContext {
     HelpSession& help;                                // this screen's 一键通达 call, if any
     ImVec2 size;                                      // window size in pixels
     DisplayPrefs* prefs = nullptr;                    // null where no visitor can change them
+    SignageView* signage = nullptr;                   // the station's content player (signage_view.h)
     bool portrait() const { return size.y > size.x; }
     bool large_text() const { return prefs && prefs->large_text; }
 };

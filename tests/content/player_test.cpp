@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <thread>
@@ -161,6 +162,11 @@ TEST_CASE("an item whose clock stops (a stalled stream) is reported as hung and 
     REQUIRE(bytes.size() > 10000);
     std::filesystem::path fifo = dir / "stall.ts";
     REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    // The player closes the pipe when it gives up on it: the writer gets EPIPE, not a signal.
+    struct IgnorePipe {
+        void (*previous)(int) = std::signal(SIGPIPE, SIG_IGN);
+        ~IgnorePipe() { std::signal(SIGPIPE, previous); }
+    } ignore_pipe;
     // A writer that sends the first third and then goes silent, holding the pipe open.
     std::atomic<bool> done{false};
     std::thread writer([&] {
@@ -186,4 +192,45 @@ TEST_CASE("an item whose clock stops (a stalled stream) is reported as hung and 
     int fd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
     writer.join();
     if (fd >= 0) ::close(fd);
+}
+
+namespace {
+
+double rss_mb() {
+    std::ifstream statm("/proc/self/statm");
+    long pages_total = 0, pages_resident = 0;
+    statm >> pages_total >> pages_resident;
+    return double(pages_resident) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+}  // namespace
+
+// Months of looping must not leak. Short here (40 items through both decks, pre-rolled like the
+// signage loop); STATION_LONG_TESTS=1 runs 1000 (README.md, Tests).
+TEST_CASE("soak: looping clips through both decks does not grow memory") {
+    if (!have_ffmpeg()) {
+        MESSAGE("ffmpeg not installed: skipped");
+        return;
+    }
+    bool long_run = std::getenv("STATION_LONG_TESTS") != nullptr;
+    int loops = long_run ? 1000 : 40, warmup = 10;
+    TempDir dir;
+    REQUIRE(make_clip(dir / "a.mp4", 0.2, "640x360"));
+    REQUIRE(make_clip(dir / "b.mp4", 0.2, "480x270"));
+    VideoPlayer player({});
+    Watcher watch{player};
+    double baseline = 0;
+    for (int i = 0; i < warmup + loops; ++i) {
+        std::string item = (i % 2 ? "b" : "a") + std::to_string(i);
+        std::filesystem::path file = dir / (i % 2 ? "b.mp4" : "a.mp4");
+        std::string next = (i % 2 ? "a" : "b") + std::to_string(i + 1);
+        player.play(item, file);
+        player.preroll(next, dir / (i % 2 ? "a.mp4" : "b.mp4"));
+        REQUIRE(watch.wait_for(PlayerEventKind::ended, item));
+        watch.seen.clear();
+        if (i == warmup - 1) baseline = rss_mb();
+    }
+    double growth = rss_mb() - baseline;
+    MESSAGE("rss growth over " << loops << " loops: " << growth << " MB");
+    CHECK(growth < (long_run ? 16.0 : 8.0));
 }
