@@ -33,7 +33,16 @@ PushReply PushReceiver::offer(std::string_view head, bool allow_rollback) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& blob : *missing) {
         std::uint64_t offset = 0;
-        if (auto upload = store_.begin_upload(blob)) offset = upload->offset();
+        if (auto upload = store_.begin_upload(blob)) {
+            offset = upload->offset();
+            // Every byte arrived but the commit did not (a crash between the two): commit now, or
+            // the sender, seeing nothing left to send, would never trigger it.
+            if (offset == blob.size && !upload->complete()) {
+                if (upload->commit()) continue;  // in the store now: not missing
+                offset = 0;                      // hash mismatch: the part was discarded
+            }
+            if (upload->complete()) continue;
+        }
         list.push_back({{"sha256", blob.sha256}, {"size", blob.size}, {"offset", offset}});
     }
     return {200, {{"version", sm->manifest.version}, {"missing", list}}};

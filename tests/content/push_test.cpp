@@ -35,37 +35,42 @@ public:
         };
         server_.Post("/api/v1/login", [](const httplib::Request& req, httplib::Response& res) {
             auto body = nlohmann::json::parse(req.body, nullptr, false);
-            bool ok = body.is_object() && body.value("user", "") == "editor" && body.value("pin", "") == "2468";
+            bool ok =
+                body.is_object() && body.value("user", "") == "editor" && body.value("pin", "") == "2468";
             res.status = ok ? 200 : 401;
             res.set_content(ok ? R"({"token":"editor-token","role":"editor"})" : R"({"error":"wrong PIN"})",
                             "application/json");
         });
-        server_.Post("/api/v1/content/push", [this, authorized](const httplib::Request& req, httplib::Response& res) {
-            if (authorized(req, res)) reply(res, receiver_.offer(req.body, req.get_param_value("rollback") == "1"));
-        });
-        server_.Get("/api/v1/content/blobs/([0-9a-f]{64})", [this, authorized](const httplib::Request& req,
-                                                                                httplib::Response& res) {
-            if (authorized(req, res)) reply(res, receiver_.blob_status(req.matches[1]));
-        });
+        server_.Post("/api/v1/content/push",
+                     [this, authorized](const httplib::Request& req, httplib::Response& res) {
+                         if (authorized(req, res))
+                             reply(res, receiver_.offer(req.body, req.get_param_value("rollback") == "1"));
+                     });
+        server_.Get("/api/v1/content/blobs/([0-9a-f]{64})",
+                    [this, authorized](const httplib::Request& req, httplib::Response& res) {
+                        if (authorized(req, res)) reply(res, receiver_.blob_status(req.matches[1]));
+                    });
         server_.Put("/api/v1/content/blobs/([0-9a-f]{64})",
                     [this, authorized](const httplib::Request& req, httplib::Response& res,
                                        const httplib::ContentReader& reader) {
                         if (!authorized(req, res)) return;
-                        std::uint64_t offset = std::stoull(req.get_param_value("offset").empty()
-                                                               ? "0"
-                                                               : req.get_param_value("offset"));
+                        std::uint64_t offset = std::stoull(
+                            req.get_param_value("offset").empty() ? "0" : req.get_param_value("offset"));
                         reply(res, receiver_.put_blob(req.matches[1], offset,
                                                       [&](const auto& receive) { return reader(receive); }));
                     });
-        server_.Post("/api/v1/content/activate", [this, authorized](const httplib::Request& req, httplib::Response& res) {
-            if (authorized(req, res)) reply(res, receiver_.activate());
-        });
-        server_.Post("/api/v1/content/rollback", [this, authorized](const httplib::Request& req, httplib::Response& res) {
-            if (authorized(req, res)) reply(res, receiver_.rollback());
-        });
-        server_.Get("/api/v1/content", [this, authorized](const httplib::Request& req, httplib::Response& res) {
-            if (authorized(req, res)) reply(res, receiver_.status());
-        });
+        server_.Post("/api/v1/content/activate",
+                     [this, authorized](const httplib::Request& req, httplib::Response& res) {
+                         if (authorized(req, res)) reply(res, receiver_.activate());
+                     });
+        server_.Post("/api/v1/content/rollback",
+                     [this, authorized](const httplib::Request& req, httplib::Response& res) {
+                         if (authorized(req, res)) reply(res, receiver_.rollback());
+                     });
+        server_.Get("/api/v1/content",
+                    [this, authorized](const httplib::Request& req, httplib::Response& res) {
+                        if (authorized(req, res)) reply(res, receiver_.status());
+                    });
         port_ = server_.bind_to_any_port("127.0.0.1");
         thread_ = std::thread([this] { server_.listen_after_bind(); });
         while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -105,7 +110,8 @@ TEST_CASE("push: a full push, then a delta where only the changed blob travels, 
     auto keys = generate_key_pair("editor");
     TrustedKeys trusted{{keys.public_key}};
     Kiosk kiosk(dir / "kiosk", trusted);
-    std::map<std::string, std::string> files = {{"a.png", pattern_bytes(300000, 1)}, {"b.png", pattern_bytes(100000, 2)}};
+    std::map<std::string, std::string> files = {{"a.png", pattern_bytes(300000, 1)},
+                                                {"b.png", pattern_bytes(100000, 2)}};
     write_folder(dir / "c1", 1, files);
     pack_unprobed(dir / "c1", keys.secret, dir / "v1.spkg");
 
@@ -132,9 +138,8 @@ TEST_CASE("push: a full push, then a delta where only the changed blob travels, 
     auto v3 = pack_unprobed(dir / "c3", keys.secret, dir / "v3.spkg");
     REQUIRE(kiosk.receiver().offer(v3.head(), false).status == 200);
     const std::string& changed = files["a.png"];
-    auto partial = kiosk.receiver().put_blob(sha256_hex(changed), 0, [&](const auto& receive) {
-        return receive(changed.data(), 30000);
-    });
+    auto partial = kiosk.receiver().put_blob(
+        sha256_hex(changed), 0, [&](const auto& receive) { return receive(changed.data(), 30000); });
     REQUIRE(partial.status == 200);
     CHECK(partial.body["offset"] == 30000);
     auto resumed = push_package(dir / "v3.spkg", kiosk.url(), editor_options());
@@ -153,13 +158,14 @@ TEST_CASE("push: replays, strangers, wrong offsets and missing tokens are refuse
     Kiosk kiosk(dir / "kiosk", trusted);
     for (int v : {1, 2}) {
         write_folder(dir / ("c" + std::to_string(v)), v, {{"a.png", pattern_bytes(1000, v)}});
-        pack_unprobed(dir / ("c" + std::to_string(v)), keys.secret, dir / ("v" + std::to_string(v) + ".spkg"));
+        pack_unprobed(dir / ("c" + std::to_string(v)), keys.secret,
+                      dir / ("v" + std::to_string(v) + ".spkg"));
     }
     REQUIRE(push_package(dir / "v2.spkg", kiosk.url(), editor_options()));
     auto replay = push_package(dir / "v1.spkg", kiosk.url(), editor_options());
     REQUIRE(!replay);
-    CHECK_MESSAGE(replay.error().message.find("offer: HTTP 409: version 1 is older than the active version 2") !=
-                      std::string::npos,
+    CHECK_MESSAGE(replay.error().message.find(
+                      "offer: HTTP 409: version 1 is older than the active version 2") != std::string::npos,
                   replay.error().message);
     PushOptions rollback = editor_options();
     rollback.allow_rollback = true;
@@ -182,7 +188,8 @@ TEST_CASE("push: replays, strangers, wrong offsets and missing tokens are refuse
     write_folder(dir / "c3", 3, {{"a.png", pattern_bytes(1000, 3)}});
     auto v3 = pack_unprobed(dir / "c3", keys.secret, dir / "v3.spkg");
     REQUIRE(kiosk.receiver().offer(v3.head(), false).status == 200);
-    auto wrong = kiosk.receiver().put_blob(v3.manifest.blobs[0].sha256, 500, [](const auto&) { return true; });
+    auto wrong =
+        kiosk.receiver().put_blob(v3.manifest.blobs[0].sha256, 500, [](const auto&) { return true; });
     CHECK(wrong.status == 409);
     CHECK(wrong.body["offset"] == 0);
     auto unknown = kiosk.receiver().put_blob(std::string(64, 'a'), 0, [](const auto&) { return true; });
@@ -216,7 +223,8 @@ TEST_CASE("stationctl content push to two kiosks, a delta, status and rollback o
     auto keys = generate_key_pair("editor");
     TrustedKeys trusted{{keys.public_key}};
     Kiosk one(dir / "k1", trusted), two(dir / "k2", trusted);
-    std::map<std::string, std::string> files = {{"a.png", pattern_bytes(200000, 1)}, {"b.png", pattern_bytes(50000, 2)}};
+    std::map<std::string, std::string> files = {{"a.png", pattern_bytes(200000, 1)},
+                                                {"b.png", pattern_bytes(50000, 2)}};
     write_folder(dir / "c1", 1, files);
     pack_unprobed(dir / "c1", keys.secret, dir / "v1.spkg");
     files["b.png"] = pattern_bytes(50000, 3);
@@ -228,20 +236,22 @@ TEST_CASE("stationctl content push to two kiosks, a delta, status and rollback o
         return run_process(args);
     };
 
-    auto first = ctl({"content", "push", (dir / "v1.spkg").string(), "--to", both, "--user", "editor", "--pin", "2468",
-                      "--json"});
+    auto first = ctl({"content", "push", (dir / "v1.spkg").string(), "--to", both, "--user", "editor",
+                      "--pin", "2468", "--json"});
     REQUIRE_MESSAGE(first.exit_code == 0, first.err);
     auto list = nlohmann::json::parse(first.out);
     REQUIRE(list.size() == 2);
     CHECK(list[0]["bytes_sent"] == 250000);
     CHECK(list[1]["version"] == 1);
 
-    auto delta = ctl({"content", "push", (dir / "v2.spkg").string(), "--to", one.url(), "--user", "editor", "--pin",
-                      "2468", "--json"});
+    auto delta = ctl({"content", "push", (dir / "v2.spkg").string(), "--to", one.url(), "--user", "editor",
+                      "--pin", "2468", "--json"});
     REQUIRE_MESSAGE(delta.exit_code == 0, delta.err);
-    CHECK(nlohmann::json::parse(delta.out) == nlohmann::json{{"version", 2}, {"blobs_sent", 1}, {"bytes_sent", 50000}});
+    CHECK(nlohmann::json::parse(delta.out) ==
+          nlohmann::json{{"version", 2}, {"blobs_sent", 1}, {"bytes_sent", 50000}});
 
-    auto status = ctl({"content", "status", "--to", one.url(), "--user", "editor", "--pin", "2468", "--json"});
+    auto status =
+        ctl({"content", "status", "--to", one.url(), "--user", "editor", "--pin", "2468", "--json"});
     REQUIRE_MESSAGE(status.exit_code == 0, status.err);
     CHECK(nlohmann::json::parse(status.out)["previous"]["version"] == 1);
     auto back = ctl({"content", "rollback", "--to", one.url(), "--user", "editor", "--pin", "2468"});
@@ -249,10 +259,36 @@ TEST_CASE("stationctl content push to two kiosks, a delta, status and rollback o
     CHECK(back.out.find("version 1") != std::string::npos);
     CHECK(one.store().active_version() == 1);
 
-    auto wrong_pin = ctl({"content", "push", (dir / "v2.spkg").string(), "--to", both, "--user", "editor", "--pin",
-                          "0000"});
+    auto wrong_pin = ctl(
+        {"content", "push", (dir / "v2.spkg").string(), "--to", both, "--user", "editor", "--pin", "0000"});
     CHECK(wrong_pin.exit_code == 1);
     CHECK(wrong_pin.err.find("login") != std::string::npos);
     CHECK(ctl({"content", "push", (dir / "v2.spkg").string(), "--to", "kiosk-7", "--user", "u", "--pin", "p"})
               .exit_code == 2);
+}
+
+TEST_CASE(
+    "push: a blob whose bytes all arrived but whose commit did not (a crash) is committed on the next "
+    "offer") {
+    TempDir dir;
+    auto keys = generate_key_pair("editor");
+    TrustedKeys trusted{{keys.public_key}};
+    auto store = ContentStore::open(dir / "kiosk");
+    REQUIRE(store);
+    PushReceiver receiver(*store, trusted);
+    write_folder(dir / "c1", 1, {{"a.png", pattern_bytes(5000, 1)}, {"b.png", pattern_bytes(3000, 2)}});
+    auto manifest = pack_unprobed(dir / "c1", keys.secret, dir / "v1.spkg");
+    std::string package = read_all(dir / "v1.spkg");
+    REQUIRE(receiver.offer(manifest.head(), false).status == 200);
+    {  // every byte of blob 0 written, then the kiosk died before commit()
+        auto upload = store->begin_upload(manifest.manifest.blobs[0]);
+        REQUIRE(upload);
+        REQUIRE(upload->append(
+            0, std::string_view(package).substr(manifest.blob_offset(0), manifest.manifest.blobs[0].size)));
+    }
+    auto again = receiver.offer(manifest.head(), false);
+    REQUIRE(again.status == 200);
+    REQUIRE(again.body["missing"].size() == 1);  // only blob 1: blob 0 was committed by the offer
+    CHECK(again.body["missing"][0]["sha256"] == manifest.manifest.blobs[1].sha256);
+    CHECK(store->has_blob(manifest.manifest.blobs[0]));
 }
