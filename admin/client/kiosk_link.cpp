@@ -161,6 +161,7 @@ void KioskLink::poll(ApiClient& client) {
     ApiReply requests = client.get("/api/v1/requests?state=open");
     ApiReply devices = client.get("/api/v1/devices");
     ApiReply alerts = client.get("/api/v1/alerts");
+    ApiReply content = client.get("/api/v1/content");
     std::string role;
     {
         std::lock_guard<std::mutex> guard(mutex_);
@@ -197,6 +198,7 @@ void KioskLink::poll(ApiClient& client) {
     snapshot_.alerts_available = alerts.ok();
     if (alerts.ok()) snapshot_.alerts = alerts.body.value("alerts", nlohmann::json::array());
     if (users.ok()) snapshot_.users = users.body.value("users", nlohmann::json::array());
+    if (content.ok()) snapshot_.content = content.body;
     if (want_thumbnail) {
         if (screenshot.ok()) {
             snapshot_.thumbnail_png = std::move(png);

@@ -48,8 +48,9 @@ struct KioskSnapshot {
     nlohmann::json alerts = nlohmann::json::array();
     bool alerts_available = false;                   // the kiosk serves /api/v1/alerts
     nlohmann::json users = nlohmann::json::array();  // admin only
-    nlohmann::json report;                           // the latest report asked for; null until then
-    std::string thumbnail_png;                       // GET /api/v1/screenshot; "" when none
+    nlohmann::json content;     // GET /api/v1/content: {"active", "previous", ...}; null until read
+    nlohmann::json report;      // the latest report asked for; null until then
+    std::string thumbnail_png;  // GET /api/v1/screenshot; "" when none
     std::string thumbnail_error;
     int thumbnail_version = 0;  // changes with each new thumbnail
     int64_t last_event_id = 0;  // the stream's cursor

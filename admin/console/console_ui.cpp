@@ -54,6 +54,16 @@ const char* level_words(int level) {
     }
 }
 
+std::string device_name(const std::string& device) {
+    static const std::map<std::string, std::string> names = {{"printer", "打印机"},
+                                                             {"idcard", "身份证读卡器"},
+                                                             {"qr", "扫码器"},
+                                                             {"button", "呼叫按钮"},
+                                                             {"display", "显示屏"}};
+    auto known = names.find(device);
+    return known == names.end() ? device : known->second + " " + device;
+}
+
 const char* device_words(const std::string& status) {
     if (status == "ok") return "正常";
     if (status == "offline") return "离线";
@@ -117,6 +127,7 @@ ConsoleFonts load_console_fonts() {
     // ['admin/console/console_ui.cpp', 'admin/console/main.cpp'] for c in open(f).read() if ord(c) >
     // 0x2000})))"
     builder.AddText("就医助餐维修帮办咨询其他");  // the kiosk's help categories (help.category.*)
+    builder.AddText("版本打印机身份证读卡器扫码器呼叫按钮显示屏");  // content version, device names
     builder.AddText(
         "—…●、。「」一不中主事二人从件位作例供信停党入全内再写决出分别到前剩加务动升去发取口叫可台号合名后启"
         "员呼响回在填处备如姓字容导尚屏工已布师常幅幕应度建式当录待态急息意成我户所报按接提撤故数新无日时明显"
@@ -381,6 +392,13 @@ void ConsoleUi::draw_devices(const std::vector<admin::KioskSnapshot>& kiosks) {
         ImGui::SameLine();
         ImGui::TextColored(kMuted, "%s  %s%s", k.url.c_str(), ok ? "终端在线" : "终端离线",
                            k.demo ? "  演示模式" : "");
+        if (k.content.is_object()) {
+            const auto& active = k.content.value("active", nlohmann::json());
+            if (active.is_object() && active.contains("version"))
+                ImGui::Text("内容版本 %s", active["version"].dump().c_str());
+            else
+                ImGui::TextColored(kMuted, "尚无内容");
+        }
         if (k.devices.empty()) ImGui::TextColored(kMuted, "没有设备信息");
         if (!k.devices.empty() && ImGui::BeginTable(("##devices" + k.url).c_str(), 4,
                                                     ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
@@ -393,7 +411,7 @@ void ConsoleUi::draw_devices(const std::vector<admin::KioskSnapshot>& kiosks) {
                 std::string status = d.value("status", "?");
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
-                ImGui::Text("%s", d.value("device", "?").c_str());
+                ImGui::Text("%s", device_name(d.value("device", "?")).c_str());
                 ImGui::TableNextColumn();
                 ImGui::TextColored(status == "ok"         ? kGreen
                                    : status == "disabled" ? kMuted

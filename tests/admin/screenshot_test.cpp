@@ -56,4 +56,5 @@ TEST_CASE("a headless kiosk answers GET /api/v1/screenshot with a PNG of its scr
     auto snapshot = link.snapshot();
     CHECK(snapshot.thumbnail_version >= 1);
     CHECK(snapshot.thumbnail_png.size() > 1000);
+    CHECK(snapshot.content.contains("active"));  // GET /api/v1/content, shown on the devices tab
 }
