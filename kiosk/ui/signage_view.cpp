@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstring>
 #include <ctime>
 
 #include "kiosk/core/catalogue.h"
@@ -51,6 +52,14 @@ float draw_wrapped(ImFont* font, ImVec2 top_left, float width, float max_y, Rgb 
         const char* stop = font->CalcWordWrapPositionA(1.f, p, newline, width);
         if (stop == p) stop = p + 1;
         while (stop < newline && (*stop & 0xC0) == 0x80) ++stop;  // never split a UTF-8 sequence
+        // 。，、 and their kin never start a line: they stay at the end of this one.
+        for (const char* mark : {"。", "，", "、", "；", "：", "？", "！", "）", "」", "”"}) {
+            size_t length = std::strlen(mark);
+            if (size_t(newline - stop) >= length && std::memcmp(stop, mark, length) == 0) {
+                stop += length;
+                break;
+            }
+        }
         text_at(font, ImVec2(top_left.x, y), color, std::string(p, stop));
         y += line;
         p = stop;
