@@ -57,6 +57,8 @@ public:
         if (station_ && scan_handler_) station_->devices().remove_handler(scan_handler_);
     }
     const char* name() const override { return "devices"; }
+    // A staff screen: no resident's tap opens it (--screen devices, or the staff's own navigation).
+    std::string parent() const override { return ""; }
 
     void draw(ScreenContext& ctx) override {
         if (!station_) attach(ctx.station);
