@@ -102,7 +102,7 @@ TEST_CASE("api activities: staff create one (201) and everyone signed in lists i
     CHECK(anonymous->status == 401);
 }
 
-TEST_CASE("api activities: who may create, and bad bodies name the field and store nothing") {
+TEST_CASE("api activities: who may create - and bad bodies name the field and store nothing") {
     Fixture f;
     auto device = f.login("kiosk1", "9090");
     auto r = f.post("/api/v1/activities", device, f.activity_body().dump());
@@ -169,7 +169,7 @@ TEST_CASE("api sign-ups: masked numbers for staff and admin only") {
     CHECK(activities["activities"][0]["signups"] == 1);
 }
 
-TEST_CASE("api suggestions: since filters; a bad since is a 400; residents' words for staff") {
+TEST_CASE("api suggestions: since filters - a bad since is a 400 - residents' words for staff") {
     Fixture f;
     station::Feedback feedback(*f.station);
     REQUIRE(feedback.suggest("environment", {"路灯不亮"}, false).ok());

@@ -64,7 +64,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("activities: created, listed soonest first, and gone from the list once ended") {
+TEST_CASE("activities: created - listed soonest first - and gone from the list once ended") {
     Fixture f;
     auto later = f.activity(10, 0);
     station::NewActivity sooner{"智能手机课堂",
@@ -116,7 +116,7 @@ TEST_CASE("activities: bad input names the field and changes nothing") {
     CHECK(parsed.error().message.find("capacity: must be between 1") == 0);
 }
 
-TEST_CASE("sign-up: once per person, refused when full, and the minimum says whether it goes ahead") {
+TEST_CASE("sign-up: once per person - refused when full - and the minimum says whether it goes ahead") {
     Fixture f;
     auto a = f.activity(2, 2);
     station::Activities activities(*f.station);
@@ -164,7 +164,7 @@ TEST_CASE("sign-up: closed once the activity has started") {
     CHECK(late.kind == station::ActivityErrorKind::closed);
 }
 
-TEST_CASE("sign-up: the ID number is kept only masked and hashed, never in events or the audit trail") {
+TEST_CASE("sign-up: the ID number is kept only masked and hashed - never in events or the audit trail") {
     Fixture f;
     auto a = f.activity(10, 0);
     REQUIRE(station::Activities(*f.station).sign_up(a.id, f.key(kNumber), "idcard").ok());
@@ -182,7 +182,7 @@ TEST_CASE("sign-up: the ID number is kept only masked and hashed, never in event
 }
 
 TEST_CASE(
-    "QR codes for sign-up: an ID number or resident code; anything else is refused without echoing it") {
+    "QR codes for sign-up: an ID number or resident code - anything else is refused without echoing it") {
     CHECK(*station::resident_number_from_qr("31010419480312402x\r\n") == "31010419480312402X");
     CHECK(*station::resident_number_from_qr("SH-RES-000123") == "SH-RES-000123");
     auto url = station::resident_number_from_qr("https://example.com/?id=1");
@@ -191,7 +191,7 @@ TEST_CASE(
     CHECK_FALSE(station::resident_number_from_qr("12345").ok());
 }
 
-TEST_CASE("demo activities: a few, written for a Shanghai neighbourhood, added once") {
+TEST_CASE("demo activities: a few - written for a Shanghai neighbourhood - added once") {
     Fixture f;
     station::Activities activities(*f.station);
     CHECK(activities.seed_demo() >= 3);
@@ -202,7 +202,7 @@ TEST_CASE("demo activities: a few, written for a Shanghai neighbourhood, added o
     CHECK(taiji);
 }
 
-TEST_CASE("suggestions: preset topic and phrases only, stored and published") {
+TEST_CASE("suggestions: preset topic and phrases only - stored and published") {
     Fixture f;
     station::Feedback feedback(*f.station);
     auto s = feedback.suggest("environment", {"楼道需要打扫", "路灯不亮"}, false);
@@ -242,7 +242,7 @@ TEST_CASE("suggestions: 请工作人员联系我 creates a consult task for staf
     CHECK(f.count("SELECT help_request_id FROM suggestions") == s->help_request_id);
 }
 
-TEST_CASE("station ratings: three faces, counted") {
+TEST_CASE("station ratings: three faces - counted") {
     Fixture f;
     station::Feedback feedback(*f.station);
     REQUIRE(feedback.rate(3).ok());
@@ -257,7 +257,7 @@ TEST_CASE("station ratings: three faces, counted") {
     CHECK(f.events.back().type == "station.rated");
 }
 
-TEST_CASE("guide: the demo file parses; mistakes name the file, line and key") {
+TEST_CASE("guide: the demo file parses - mistakes name the file - line and key") {
     station::test::TempDir dir;
     auto file = station::guide_file(dir.path());
     CHECK(station::load_guide(file)->empty());  // no file: an empty guide

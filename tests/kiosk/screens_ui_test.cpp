@@ -106,7 +106,7 @@ const char* kServiceScreens[] = {"notices", "activities", "guide", "lessons", "s
 
 }  // namespace
 
-TEST_CASE("screens: every service tile on home opens its screen, in landscape and portrait") {
+TEST_CASE("screens: every service tile on home opens its screen - in landscape and portrait") {
     for (auto [w, h] : {std::pair{1280, 720}, std::pair{720, 1280}}) {
         CAPTURE(w);
         Kiosk k(w, h);
@@ -144,7 +144,7 @@ TEST_CASE("screens: rating stores one of three faces and thanks the visitor") {
     CHECK(k.count("SELECT COUNT(*) FROM station_ratings") == 1);
 }
 
-TEST_CASE("screens: a suggestion by taps only, and 请工作人员联系我 calls staff") {
+TEST_CASE("screens: a suggestion by taps only - and 请工作人员联系我 calls staff") {
     Kiosk k(720, 1280);
     k.open("suggestions");
     auto record = k.frame();
@@ -166,7 +166,7 @@ TEST_CASE("screens: a suggestion by taps only, and 请工作人员联系我 call
     CHECK(Kiosk::shows(k.frame(), request->ticket));
 }
 
-TEST_CASE("screens: the guide shows what to bring, where and when from DATA/guide.toml") {
+TEST_CASE("screens: the guide shows what to bring - where and when from DATA/guide.toml") {
     Kiosk k(1920, 1080);
     k.open("guide");
     auto record = k.frame();
@@ -195,7 +195,7 @@ TEST_CASE("screens: notices and lessons say so when there is no content") {
     CHECK(Kiosk::shows(k.frame(), "暂时没有视频课程"));
 }
 
-TEST_CASE("screens: notices come highest priority first; lessons are the video items") {
+TEST_CASE("screens: notices come highest priority first - lessons are the video items") {
     station::content::ContentModel model;
     station::content::Item a;
     a.id = "water";
@@ -228,7 +228,8 @@ TEST_CASE("screens: notices come highest priority first; lessons are the video i
     CHECK(lessons[0].title == "智能手机入门");
 }
 
-TEST_CASE("screens: activities list → detail → sign up by ID card, printed, counted; no ID number in logs") {
+TEST_CASE(
+    "screens: activities list to detail to sign up by ID card - printed - counted - no ID number in logs") {
     std::ostringstream logs;
     auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(logs);
     auto logger = spdlog::default_logger();
@@ -304,7 +305,7 @@ TEST_CASE("screens: activities list → detail → sign up by ID card, printed, 
     for (const auto& t : record.texts) CHECK(t.text.find(number) == std::string::npos);
 }
 
-TEST_CASE("screens: a resident QR code signs up too; a code that is not one is refused in words") {
+TEST_CASE("screens: a resident QR code signs up too - a code that is not one is refused in words") {
     Kiosk k(1920, 1080);
     k.station->start_services();
     auto* sims = k.station->devices().simulators();
