@@ -192,7 +192,9 @@ int main(int argc, char** argv) {
     station::Station& station = **opened;
     spdlog::info("station '{}' ({}), data in {}{}", config.station.name, config.station.id,
                  station.data_dir().string(), demo ? ", demo mode" : "");
-    if (demo) {  // the demo playlist, when the content store is still empty (signage_demo.h)
+    // The demo playlist, when the content store is still empty (signage_demo.h). Not --headless:
+    // a headless demo kiosk is the target of push tests and benches, which bring their own content.
+    if (demo && !headless) {
         if (auto installed = station::install_demo_content(station, station::builtin_demo_content_dir()); !installed)
             spdlog::warn("{}", installed.error().message);
     }
