@@ -33,9 +33,9 @@ void bench_content() {
     for (int f = 0; f < 25; ++f)
         files["f" + std::to_string(f) + ".png"] = sc::test::pattern_bytes(8 << 20, unsigned(f));
     files["changed.png"] = sc::test::pattern_bytes(1 << 20, 100);
-    sc::test::write_folder(dir / "c1", 1, files);
+    sc::test::write_folder(dir / "c1", 1001, files);  // after --demo's own version 1
     files["changed.png"] = sc::test::pattern_bytes(1 << 20, 101);
-    sc::test::write_folder(dir / "c2", 2, files);
+    sc::test::write_folder(dir / "c2", 1002, files);
     files.clear();
 
     sc::PackOptions options;
@@ -92,7 +92,7 @@ void bench_content() {
     const int switches = 20;
     start = std::chrono::steady_clock::now();
     for (int i = 0; i < switches; ++i)
-        if (auto switched = store->activate(i % 2 ? 2 : 1); !switched) {
+        if (auto switched = store->activate(i % 2 ? 1002 : 1001); !switched) {
             std::fprintf(stderr, "bench: activation: %s\n", switched.error().message.c_str());
             return;
         }
