@@ -105,7 +105,7 @@ PushOptions editor_options() {
 
 }  // namespace
 
-TEST_CASE("push: a full push, then a delta where only the changed blob travels, then resume") {
+TEST_CASE("push: a full push then a delta where only the changed blob travels then resume") {
     TempDir dir;
     auto keys = generate_key_pair("editor");
     TrustedKeys trusted{{keys.public_key}};
@@ -151,7 +151,7 @@ TEST_CASE("push: a full push, then a delta where only the changed blob travels, 
     CHECK(kiosk.receiver().rollback().body["active"]["version"] == 2);
 }
 
-TEST_CASE("push: replays, strangers, wrong offsets and missing tokens are refused with reasons") {
+TEST_CASE("push: replays and strangers and wrong offsets and missing tokens are refused with reasons") {
     TempDir dir;
     auto keys = generate_key_pair("editor");
     TrustedKeys trusted{{keys.public_key}};
@@ -216,7 +216,7 @@ TEST_CASE("push: two kiosks in parallel both switch") {
     CHECK(two.store().active_version() == 4);
 }
 
-TEST_CASE("stationctl content push to two kiosks, a delta, status and rollback over the API") {
+TEST_CASE("stationctl content push to two kiosks then a delta and status and rollback over the API") {
     using station::test::bin_path;
     using station::test::run_process;
     TempDir dir;

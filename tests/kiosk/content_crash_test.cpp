@@ -56,7 +56,7 @@ std::int64_t check_store(const fs::path& root) {
 
 }  // namespace
 
-TEST_CASE("content: SIGKILL during push and activation leaves the old or the new version, never a mix") {
+TEST_CASE("content: SIGKILL during push and activation leaves the old or the new version and never a mix") {
     const bool long_run = std::getenv("STATION_LONG_TESTS") != nullptr;
     const int kills = long_run ? 200 : 4;
     TempDir dir;

@@ -102,7 +102,7 @@ private:
 
 }  // namespace
 
-TEST_CASE("content: init, pack, verify, push to two kiosks, delta, rollback (issue 6 done-when)") {
+TEST_CASE("content: init pack verify push to two kiosks then a delta and a rollback (issue 6 done-when)") {
     TempDir dir;
     REQUIRE(ctl({"keys", "gen", "editor", "--dir", (dir / "keys").string()}).exit_code == 0);
     std::string key = (dir / "keys" / "editor.key").string(), pub = (dir / "keys" / "editor.pub").string();
@@ -178,9 +178,8 @@ TEST_CASE("content: init, pack, verify, push to two kiosks, delta, rollback (iss
     }
 }
 
-TEST_CASE(
-    "content: the kiosk refuses strangers, tampering, traversal, oversized manifests, replays and a full "
-    "disk") {
+// Strangers, tampering, traversal, oversized manifests, replays and a full disk.
+TEST_CASE("content: the kiosk refuses every bad push with a message naming what") {
     Editor editor;
     TempDir dir;
     dir.write("station.toml", "[content]\nquota_mb = 8\n");
@@ -296,7 +295,7 @@ TEST_CASE(
     CHECK(k.active_version() == base + 1);
 }
 
-TEST_CASE("content: packages on a USB stick are listed with version and key, and imported by staff") {
+TEST_CASE("content: packages on a USB stick are listed with version and key and imported by staff") {
     Editor editor;
     TempDir dir;
     fs::create_directories(dir / "media" / "stick" / "station");
@@ -407,7 +406,7 @@ TEST_CASE("content: every activation publishes content.activated with the versio
     CHECK(fs::exists(dir / "data" / "content" / "current"));
 }
 
-TEST_CASE("content: [content] config is checked, and a bad key stops the kiosk naming the file") {
+TEST_CASE("content: [content] config is checked and a bad key stops the kiosk naming the file") {
     TempDir dir;
     auto keys = sc::generate_key_pair("editor");
     REQUIRE(sc::write_key_files(keys, dir.path()));
@@ -453,7 +452,7 @@ TEST_CASE("content: [content] config is checked, and a bad key stops the kiosk n
     CHECK(!fs::exists(dir / "d"));
 }
 
-TEST_CASE("content: the kiosk follows a pull channel on a static HTTP origin (Range), verified like a push") {
+TEST_CASE("content: the kiosk follows a pull channel on a static HTTP origin (Range) verified like a push") {
     Editor editor;
     TempDir dir;
     fs::create_directories(dir / "origin" / "channels");

@@ -99,7 +99,7 @@ TEST_CASE("display power: the schedule per weekday and the brightness curve reac
     worker.stop();
 }
 
-TEST_CASE("display power: config names the backend; a bad schedule or curve names file, line and key") {
+TEST_CASE("display power: config names the backend and a bad schedule or curve names file and line and key") {
     TempDir dir;
     dir.write("ok.toml",
               "[display_power]\nbackend = \"sysfs\"\ntarget = \"/sys/class/backlight/x\"\n"
@@ -125,7 +125,7 @@ TEST_CASE("display power: config names the backend; a bad schedule or curve name
     }
 }
 
-TEST_CASE("stationctl device display on|off|brightness N and device list, through the drivers") {
+TEST_CASE("stationctl device display on|off|brightness N and device list through the drivers") {
     TempDir dir;
     fake_backlight(dir, "panel");
     std::string ctl = station::test::bin_path("stationctl"), target = (dir / "panel").string();
