@@ -43,31 +43,13 @@ Rect fit(const Rect& rect, float w, float h) {
 // text_at so the glyph atlas learns new characters.
 float draw_wrapped(ImFont* font, ImVec2 top_left, float width, float max_y, Rgb color,
                    const std::string& text) {
-    const char* p = text.c_str();
-    const char* end = p + text.size();
+    // ICU's line breaking (widgets' wrap_lines): 。，、 never start a line, 「（ never end one.
     float y = top_left.y;
     float line = font->FontSize * float(Theme::kLineSpacing);
-    while (p < end && y + font->FontSize <= max_y) {
-        const char* newline = std::find(p, end, '\n');
-        const char* stop = font->CalcWordWrapPositionA(1.f, p, newline, width);
-        if (stop == p) stop = p + 1;
-        while (stop < newline && (*stop & 0xC0) == 0x80) ++stop;  // never split a UTF-8 sequence
-        // 。，、 and their kin never start a line: they stay at the end of this one.
-        for (const char* mark : {"。", "，", "、", "；", "：", "？", "！", "）", "」", "”"}) {
-            size_t length = std::strlen(mark);
-            if (size_t(newline - stop) >= length && std::memcmp(stop, mark, length) == 0) {
-                stop += length;
-                break;
-            }
-        }
-        text_at(font, ImVec2(top_left.x, y), color, std::string(p, stop));
+    for (const std::string& text_line : wrap_lines(font, width, text)) {
+        if (y + font->FontSize > max_y) break;
+        text_at(font, ImVec2(top_left.x, y), color, text_line);
         y += line;
-        p = stop;
-        while (p < end && (*p == ' ' || *p == '\n')) {
-            bool was_newline = *p == '\n';
-            ++p;
-            if (was_newline) break;
-        }
     }
     return y;
 }
@@ -568,15 +550,27 @@ void SignageView::draw_notices(ScreenContext& ctx, const ZoneRun& run, const Rec
     }
 }
 
-void SignageView::draw_ticker(ScreenContext& ctx, const ZoneRun& run, const Rect& rect) {
+void SignageView::draw_ticker(ScreenContext& ctx, ZoneRun& run, const Rect& rect) {
     const Palette& c = ctx.theme.colors;
     ImGui::GetWindowDrawList()->AddRectFilled(rect.min, rect.max, c.header.u32());
     const content::Item* it = item(run.item);
     if (!it) return;
     std::string text = it->kind == content::ItemKind::ticker ? it->text : it->title;
     ImFont* font = ctx.fonts.title->FontSize <= rect.height() * 0.8f ? ctx.fonts.title : ctx.fonts.body;
+    // A line wider than the zone is shown in parts, each for its share of the item's time, so
+    // nothing runs off the screen and nothing needs a scrolling (always redrawing) marquee.
+    std::vector<std::string> parts = wrap_lines(font, rect.width() - ctx.theme.mm(8), text);
+    if (parts.empty()) return;
+    run.pages = int(parts.size());
+    size_t page = 0;
+    int64_t now_ms = station_.clock().now_ms();
+    if (parts.size() > 1 && run.ends_ms > run.started_ms) {
+        int64_t share = (run.ends_ms - run.started_ms) / int64_t(parts.size());
+        page = size_t(std::clamp<int64_t>((now_ms - run.started_ms) / std::max<int64_t>(1, share), 0,
+                                          int64_t(parts.size()) - 1));
+    }
     text_at(font, ImVec2(rect.min.x + ctx.theme.mm(4), rect.center().y - font->FontSize / 2), c.header_text,
-            text);
+            parts[page]);
 }
 
 void SignageView::draw_clock(ScreenContext& ctx, const Rect& rect) {
@@ -679,8 +673,15 @@ int64_t SignageView::alert_ms_until_change(int64_t now_ms) const {
 int64_t SignageView::ms_until_change(int64_t now_ms) const {
     int64_t until = 60'000 - now_ms % 60'000;  // the clock zone, and schedules change on minutes
     if (!layout_ && !content_) return until;
-    for (const ZoneRun& run : runs_)
-        if (run.ends_ms >= 0) until = std::min(until, std::max<int64_t>(0, run.ends_ms - now_ms));
+    for (const ZoneRun& run : runs_) {
+        if (run.ends_ms < 0) continue;
+        until = std::min(until, std::max<int64_t>(0, run.ends_ms - now_ms));
+        if (run.pages > 1 && run.ends_ms > run.started_ms) {  // the next part of a long ticker line
+            int64_t share = std::max<int64_t>(1, (run.ends_ms - run.started_ms) / run.pages);
+            int64_t into = now_ms - run.started_ms;
+            if (into >= 0) until = std::min(until, share - into % share);
+        }
+    }
     return until;
 }
 

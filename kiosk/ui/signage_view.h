@@ -79,6 +79,7 @@ private:
         int64_t started_ms = 0;
         int64_t ends_ms = -1;  // images, notices, ticker lines; -1: the player says
         bool video = false;
+        int pages = 1;  // a ticker line wider than its zone is shown in parts, in turn (set by draw)
     };
 
     void load_content();                         // worker: store.active() -> apply at boundary
@@ -97,7 +98,7 @@ private:
     std::filesystem::path media_path(const std::string& file) const;
     void draw_media(ScreenContext& ctx, ZoneRun& run, const Rect& rect);
     void draw_notices(ScreenContext& ctx, const ZoneRun& run, const Rect& rect);
-    void draw_ticker(ScreenContext& ctx, const ZoneRun& run, const Rect& rect);
+    void draw_ticker(ScreenContext& ctx, ZoneRun& run, const Rect& rect);
     void draw_clock(ScreenContext& ctx, const Rect& rect);
     void draw_queue(ScreenContext& ctx, const Rect& rect);
     void refresh_queue();
