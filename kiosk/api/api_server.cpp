@@ -10,8 +10,8 @@
 #include "kiosk/api/auth.h"
 #include "kiosk/api/content_routes.h"
 #include "kiosk/api/event_stream.h"
-#include "kiosk/api/signage_routes.h"
 #include "kiosk/api/activities_routes.h"
+#include "kiosk/api/signage_routes.h"
 
 namespace station::api {
 
@@ -102,12 +102,12 @@ ApiServer::ApiServer(Station& station)
     add_routes();
     add_help_routes();
     add_device_routes();
+    add_content_routes(*server_, station_, *tokens_);  // content_routes.cpp
     add_signage_routes(*server_, station_, *tokens_);  // signage_routes.cpp
     add_activities_routes(*server_, station_, *tokens_);  // activities_routes.cpp
     add_user_routes();
     add_report_routes();
     add_screenshot_routes();
-    add_content_routes(*server_, station_, *tokens_);  // content_routes.cpp
 }
 
 ApiServer::~ApiServer() { stop(); }

@@ -17,8 +17,9 @@ struct Category {
     const char* label_key;
 };
 constexpr Category kCategories[] = {
-    {"medical", tr_key("help.category.medical")}, {"meal", tr_key("help.category.meal")},       {"repair", tr_key("help.category.repair")},
-    {"errand", tr_key("help.category.errand")},   {"consult", tr_key("help.category.consult")}, {"other", tr_key("help.category.other")},
+    {"medical", tr_key("help.category.medical")}, {"meal", tr_key("help.category.meal")},
+    {"repair", tr_key("help.category.repair")},   {"errand", tr_key("help.category.errand")},
+    {"consult", tr_key("help.category.consult")}, {"other", tr_key("help.category.other")},
 };
 
 struct Step {
@@ -48,7 +49,8 @@ void draw_face(ImVec2 center, float radius, int mood, Rgb ink) {
     draw->AddCircleFilled(ImVec2(center.x + eye_dx, eye_y), radius * 0.09f, ink.u32());
     float mouth_y = center.y + radius * 0.3f, half = radius * 0.45f;
     if (mood == 2) {
-        draw->AddLine(ImVec2(center.x - half, mouth_y), ImVec2(center.x + half, mouth_y), ink.u32(), thickness);
+        draw->AddLine(ImVec2(center.x - half, mouth_y), ImVec2(center.x + half, mouth_y), ink.u32(),
+                      thickness);
         return;
     }
     const float pi = 3.14159265f;
@@ -79,8 +81,10 @@ public:
         }
         draw_status(ctx, status);
         const auto& call = ctx.help.current();
-        if (call && call->open()) draw_categories(ctx, actions, gap);
-        else if (call && call->state == "resolved") draw_rating(ctx, actions);
+        if (call && call->open())
+            draw_categories(ctx, actions, gap);
+        else if (call && call->state == "resolved")
+            draw_rating(ctx, actions);
         else if (call && call->state == "cancelled")
             text_centered(ctx.fonts.title, actions.center(), theme.colors.text, tr("help_screen.again_hint"));
         draw_cancel(ctx, nav);
@@ -102,7 +106,9 @@ public:
             return [operation](ScreenContext& ctx) {
                 const auto& call = ctx.help.current();
                 auto member = ctx.station.staff().find(kDemoUsername);
-                if (call && member) (void)(ctx.station.help_desk().*operation)(call->id, Actor::staff(member->username, member->display_name));
+                if (call && member)
+                    (void)(ctx.station.help_desk().*operation)(
+                        call->id, Actor::staff(member->username, member->display_name));
             };
         };
         return {
@@ -110,11 +116,12 @@ public:
             {"category", [](ScreenContext& ctx) { ctx.help.choose_category("medical"); }},
             {"acknowledged", by_staff(&HelpDesk::acknowledge)},
             {"arrived", by_staff(&HelpDesk::arrive)},
-            {"resolved", [](ScreenContext& ctx) {
+            {"resolved",
+             [](ScreenContext& ctx) {
                  auto member = ctx.station.staff().find(kDemoUsername);
                  if (ctx.help.current() && member)
-                     (void)ctx.station.help_desk().resolve(ctx.help.current()->id,
-                                                           Actor::staff(member->username, member->display_name));
+                     (void)ctx.station.help_desk().resolve(
+                         ctx.help.current()->id, Actor::staff(member->username, member->display_name));
              }},
             {"rated", [](ScreenContext& ctx) { ctx.help.rate(3); }},
         };
@@ -158,13 +165,15 @@ private:
                         c.text, fill(tr("help_screen.identified"), {{"masked_id", call->resident_masked}}),
                         true);
         y += ctx.fonts.title->FontSize;
-        draw_steps(ctx, Rect{ImVec2(area.min.x + theme.mm(6), y), ImVec2(area.max.x - theme.mm(6), area.max.y)},
+        draw_steps(ctx,
+                   Rect{ImVec2(area.min.x + theme.mm(6), y), ImVec2(area.max.x - theme.mm(6), area.max.y)},
                    call->state);
     }
 
     // Text wrapped to `width` (Chinese line breaking), each line centred when `centre`; returns the
     // y below it.
-    float wrapped(ImFont* font, ImVec2 top_left, float width, Rgb color, const std::string& text, bool centre = false) {
+    float wrapped(ImFont* font, ImVec2 top_left, float width, Rgb color, const std::string& text,
+                  bool centre = false) {
         return text_wrapped(font, top_left, width, color, text, centre ? Align::center : Align::left);
     }
 
@@ -175,10 +184,12 @@ private:
         float width = area.width() / float(count);
         for (int i = 0; i < count; ++i) {
             bool done = i <= reached;
-            std::string label = std::string(tr(done ? "help_screen.done_mark" : "help_screen.todo_mark")) + " " +
-                                tr(kSteps[i].label_key);
-            text_centered(ctx.fonts.body, ImVec2(area.min.x + width * (float(i) + 0.5f), area.min.y + ctx.fonts.body->FontSize),
-                          done ? c.text : c.text_muted, label);
+            std::string label = std::string(tr(done ? "help_screen.done_mark" : "help_screen.todo_mark")) +
+                                " " + tr(kSteps[i].label_key);
+            text_centered(
+                ctx.fonts.body,
+                ImVec2(area.min.x + width * (float(i) + 0.5f), area.min.y + ctx.fonts.body->FontSize),
+                done ? c.text : c.text_muted, label);
         }
     }
 
@@ -192,20 +203,27 @@ private:
         float height = std::min((area.max.y - top - gap * float(rows - 1)) / float(rows), width);
         const std::string& chosen = ctx.help.current()->category;
         for (int i = 0; i < int(std::size(kCategories)); ++i) {
-            ImVec2 min(area.min.x + float(i % columns) * (width + gap), top + float(i / columns) * (height + gap));
+            ImVec2 min(area.min.x + float(i % columns) * (width + gap),
+                       top + float(i / columns) * (height + gap));
             Rect rect{min, ImVec2(min.x + width, min.y + height)};
             bool selected = chosen == kCategories[i].id;
-            ButtonLook look{selected ? c.tile_pressed : c.tile, c.tile_pressed, c.text, selected ? c.accent : c.tile_border,
-                            selected ? theme.mm(1.5) : std::max(2.f, theme.mm(0.6)), theme.mm(3)};
+            ButtonLook look{selected ? c.tile_pressed : c.tile,
+                            c.tile_pressed,
+                            c.text,
+                            selected ? c.accent : c.tile_border,
+                            selected ? theme.mm(1.5) : std::max(2.f, theme.mm(0.6)),
+                            theme.mm(3)};
             ImGui::PushID(i);
             if (touch_button("##category", rect, look)) ctx.help.choose_category(kCategories[i].id);
             ImGui::PopID();
             ImVec2 center = rect.center();
-            text_centered(ctx.fonts.tile, ImVec2(center.x, center.y - (selected ? ctx.fonts.tile->FontSize * 0.35f : 0)),
+            text_centered(ctx.fonts.tile,
+                          ImVec2(center.x, center.y - (selected ? ctx.fonts.tile->FontSize * 0.35f : 0)),
                           c.text, tr(kCategories[i].label_key));
             if (selected)
-                text_centered(ctx.fonts.body, ImVec2(center.x, center.y + ctx.fonts.tile->FontSize * 0.6f), c.accent,
-                              std::string(tr("help_screen.done_mark")) + " " + tr("help_screen.category_chosen"));
+                text_centered(
+                    ctx.fonts.body, ImVec2(center.x, center.y + ctx.fonts.tile->FontSize * 0.6f), c.accent,
+                    std::string(tr("help_screen.done_mark")) + " " + tr("help_screen.category_chosen"));
         }
     }
 
@@ -220,7 +238,9 @@ private:
         static constexpr struct {
             int mood;
             const char* label_key;
-        } kFaces[] = {{3, tr_key("help_screen.rate_good")}, {2, tr_key("help_screen.rate_ok")}, {1, tr_key("help_screen.rate_bad")}};
+        } kFaces[] = {{3, tr_key("help_screen.rate_good")},
+                      {2, tr_key("help_screen.rate_ok")},
+                      {1, tr_key("help_screen.rate_bad")}};
         float top = area.min.y + ctx.fonts.title->FontSize * 1.8f;
         float gap = theme.mm(6);
         float width = (area.width() - gap * 2) / 3;
@@ -228,13 +248,15 @@ private:
         for (int i = 0; i < 3; ++i) {
             Rect rect{ImVec2(area.min.x + float(i) * (width + gap), top),
                       ImVec2(area.min.x + float(i) * (width + gap) + width, top + height)};
-            ButtonLook look{c.tile, c.tile_pressed, c.text, c.tile_border, std::max(2.f, theme.mm(0.6)), theme.mm(3)};
+            ButtonLook look{c.tile,     c.tile_pressed, c.text, c.tile_border, std::max(2.f, theme.mm(0.6)),
+                            theme.mm(3)};
             ImGui::PushID(i);
             if (touch_button("##face", rect, look)) ctx.help.rate(kFaces[i].mood);
             ImGui::PopID();
             float radius = std::min(width, height) * 0.28f;
             draw_face(ImVec2(rect.center().x, rect.min.y + height * 0.42f), radius, kFaces[i].mood, c.text);
-            text_centered(ctx.fonts.tile, ImVec2(rect.center().x, rect.max.y - ctx.fonts.tile->FontSize * 1.1f), c.text,
+            text_centered(ctx.fonts.tile,
+                          ImVec2(rect.center().x, rect.max.y - ctx.fonts.tile->FontSize * 1.1f), c.text,
                           tr(kFaces[i].label_key));
         }
     }
@@ -249,8 +271,10 @@ private:
         std::string label = std::string(tr("help_screen.cancel")) + " " +
                             fill(tr("help_screen.cancel_seconds"), {{"s", std::to_string(seconds)}});
         // Wide enough for its words at either type size (大字 on a portrait screen).
-        float width = std::max({theme.mm(70), ctx.size.x * 0.28f, text_size(ctx.fonts.title, label).x + theme.mm(8)});
-        Rect rect{ImVec2(ctx.size.x - pad - width, ctx.size.y - nav_height + pad), ImVec2(ctx.size.x - pad, ctx.size.y - pad)};
+        float width =
+            std::max({theme.mm(70), ctx.size.x * 0.28f, text_size(ctx.fonts.title, label).x + theme.mm(8)});
+        Rect rect{ImVec2(ctx.size.x - pad - width, ctx.size.y - nav_height + pad),
+                  ImVec2(ctx.size.x - pad, ctx.size.y - pad)};
         ButtonLook look{c.tile, c.tile_pressed, c.text, c.help, std::max(3.f, theme.mm(1)), theme.mm(3)};
         if (touch_button("##cancel", rect, look)) ctx.help.cancel_by_resident();
         text_centered(ctx.fonts.title, rect.center(), c.text, label);
@@ -259,6 +283,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Screen> make_help_screen() { return std::make_unique<HelpScreen>(); }
+std::unique_ptr<Screen> make_help_screen() {
+    return std::make_unique<HelpScreen>();
+}
 
 }  // namespace station::ui

@@ -57,7 +57,7 @@ private:
     void draw_idle_prompt(int64_t now_ms);
     void end_visit();                          // back home; closed call, volume and input forgotten
     void add_glyphs(const std::string& text);  // rebuilds the atlas with `text`; UI thread
-    bool rebuild_atlas(bool with_large);       // from texts_; false (logged) on failure
+    bool rebuild_atlas(bool with_large);       // from texts_; false (logged, old atlas kept) on failure
 
     Station& station_;
     SDL_Window* window_;

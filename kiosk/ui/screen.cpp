@@ -6,8 +6,8 @@ namespace station::ui {
 
 std::unique_ptr<Screen> make_home_screen();
 std::unique_ptr<Screen> make_help_screen();
-std::unique_ptr<Screen> make_signage_screen();  // signage_screen.cpp
 std::unique_ptr<Screen> make_devices_screen();  // devices_screen.cpp (staff: 设备状态)
+std::unique_ptr<Screen> make_signage_screen();  // signage_screen.cpp
 std::unique_ptr<Screen> make_notices_screen();      // notices_screen.cpp
 void add_activities_screens(std::vector<std::unique_ptr<Screen>>& screens);  // activities, activity
 std::unique_ptr<Screen> make_guide_screen();        // guide_screen.cpp

@@ -25,8 +25,8 @@
 using namespace std::chrono_literals;
 void bench_help_desk();  // help_bench.cpp
 void bench_devices();    // devices_bench.cpp
-void bench_content();    // content_bench.cpp
 void bench_signage();    // signage_bench.cpp
+void bench_content();    // content_bench.cpp
 void bench_admin_console();  // admin_bench.cpp
 using station::test::ChildProcess;
 
@@ -147,8 +147,8 @@ int main() {
     bench_frames(frame_data.path().string());
     bench_help_desk();
     bench_devices();
-    bench_content();
     bench_signage();
+    bench_content();
     bench_admin_console();
     return 0;
 }
