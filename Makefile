@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all deps configure build run test bench clean format
+.PHONY: all deps configure build run test bench clean format fuzz-short
 
 all: build
 
@@ -21,9 +21,17 @@ build: configure
 run: build
 	$(BUILD_DIR)/bin/station-kiosk --demo $(RUN_ARGS)
 
-# Every test through CTest; ends with CTest's summary line.
-test: build
+# Every test through CTest; ends with CTest's summary line. First the drivers' libFuzzer targets
+# (clang, in build-fuzz) get their short runs: 2000 inputs each.
+test: build fuzz-short
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+FUZZ_DIR ?= build-fuzz
+FUZZ_TARGETS = fuzz_sam_frame fuzz_printer_status fuzz_qr_payload fuzz_hid_keymap
+fuzz-short: deps
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target $(FUZZ_TARGETS)
+	cd $(FUZZ_DIR) && ctest --output-on-failure -R fuzz
 
 # One line per figure, `name: value unit`.
 bench: build

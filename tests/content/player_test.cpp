@@ -97,7 +97,7 @@ TEST_CASE("a generated clip plays to its end: started, I420 frames in aligned pl
     CHECK_FALSE(watch.saw(PlayerEventKind::failed, "clip"));
 }
 
-a corrupt clip and a missing file are reported as failed, naming the file, the next plays) {
+TEST_CASE("a corrupt clip and a missing file are reported as failed, naming the file, the next plays") {
     if (!have_ffmpeg()) {
         MESSAGE("ffmpeg not installed: skipped");
         return;

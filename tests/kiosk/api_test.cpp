@@ -122,7 +122,7 @@ struct Fixture {
 
 }  // namespace
 
-login gives a token and a role, a wrong PIN gets 401 and five lock the name) {
+TEST_CASE("login gives a token and a role, a wrong PIN gets 401 and five lock the name") {
     Fixture f(false);
     auto ok = f.client().Post("/api/v1/login", R"({"user":"demo","pin":"2468"})", "application/json");
     REQUIRE(ok);

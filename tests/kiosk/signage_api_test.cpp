@@ -180,7 +180,7 @@ TEST_CASE(
     CHECK(f.events.empty());
 }
 
-proof of play: plays since a time in ms or ISO 8601, a bad time is a 400 naming it) {
+TEST_CASE("proof of play: plays since a time in ms or ISO 8601, a bad time is a 400 naming it") {
     Fixture f;
     station::SignageRecords records(*f.station);
     int64_t t0 = f.clock->now_ms();

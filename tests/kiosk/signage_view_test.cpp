@@ -231,7 +231,7 @@ TEST_CASE(
     CHECK(std::find(items.begin(), items.end(), "clip/played") != items.end());
 }
 
-attract loop: an idle home shows the content, one touch anywhere goes home and presses nothing) {
+TEST_CASE("attract loop: an idle home shows the content, one touch anywhere goes home and presses nothing") {
     SignageFixture f(true);
     REQUIRE(f.kiosk->ui().navigator().current() == "home");
     f.clock->advance(std::chrono::seconds(f.station->config().ui.idle_timeout_s) + 1s);

@@ -79,7 +79,7 @@ TEST_CASE("a run with no break inside is cut by characters, still keeping the ru
     CHECK(break_lines("你好，", 1, count_chars) == Lines{"你", "好，"});
 }
 
-a newline always breaks, empty text has no lines) {
+TEST_CASE("a newline always breaks, empty text has no lines") {
     CHECK(break_lines("第一行\n第二行", 10, count_chars) == Lines{"第一行", "第二行"});
     CHECK(break_lines("甲\n\n乙", 10, count_chars) == Lines{"甲", "", "乙"});
     CHECK(break_lines("", 10, count_chars).empty());
