@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include "kiosk/core/database.h"
 #include "kiosk/core/station.h"
 
 namespace station {
@@ -39,33 +40,6 @@ std::optional<Activity> get_locked(SQLite::Database& sql, int64_t id) {
     if (!query.executeStep()) return std::nullopt;
     return read_activity(query);
 }
-
-// Commits on disk before anyone is told (synchronous=FULL for this transaction only).
-class Transaction {
-public:
-    explicit Transaction(SQLite::Database& sql) : sql_(sql) {
-        sql_.exec("PRAGMA synchronous=FULL");
-        sql_.exec("BEGIN IMMEDIATE");
-    }
-    void commit() {
-        sql_.exec("COMMIT");
-        committed_ = true;
-    }
-    ~Transaction() {
-        try {
-            if (!committed_) sql_.exec("ROLLBACK");
-            sql_.exec("PRAGMA synchronous=NORMAL");
-        } catch (const std::exception& e) {
-            spdlog::error("activities: cannot end transaction: {}", e.what());
-        }
-    }
-    Transaction(const Transaction&) = delete;
-    Transaction& operator=(const Transaction&) = delete;
-
-private:
-    SQLite::Database& sql_;
-    bool committed_ = false;
-};
 
 bool valid_utf8_line(const std::string& s) {
     for (unsigned char c : s)
@@ -223,7 +197,7 @@ ActivityResult<Activity> Activities::create(const NewActivity& in, const std::st
     try {
         Database& db = station_.db();
         auto lock = db.lock();
-        Transaction tx(db.sql());
+        DurableTransaction tx(db.sql());
         SQLite::Statement insert(
             db.sql(),
             "INSERT INTO activities (title, description, place, starts_at_ms, ends_at_ms, "
@@ -266,7 +240,7 @@ ActivityResult<SignupOutcome> Activities::sign_up(int64_t activity_id, const Res
     try {
         Database& db = station_.db();
         auto lock = db.lock();
-        Transaction tx(db.sql());
+        DurableTransaction tx(db.sql());
         auto activity = get_locked(db.sql(), activity_id);
         if (!activity)
             return R::failure(ActivityErrorKind::not_found,

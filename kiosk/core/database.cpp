@@ -17,9 +17,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
                                                  const std::vector<Migration>& migrations) {
     std::unique_ptr<SQLite::Database> db;
     try {
-        db = std::make_unique<SQLite::Database>(file.string(),
-                                                SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
-                                                    SQLite::OPEN_FULLMUTEX);
+        db = std::make_unique<SQLite::Database>(
+            file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
         db->setBusyTimeout(5000);
         std::string mode = db->execAndGet("PRAGMA journal_mode=WAL").getString();
         if (mode != "wal") return Error{file.string() + ": cannot switch to WAL mode (got " + mode + ")"};
@@ -55,11 +54,30 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
             transaction.commit();
             spdlog::info("database: applied migration {} ({})", m.version, m.description);
         } catch (const std::exception& e) {
-            return Error{file.string() + ": migration " + std::to_string(m.version) + " (" +
-                         m.description + ") failed: " + e.what()};
+            return Error{file.string() + ": migration " + std::to_string(m.version) + " (" + m.description +
+                         ") failed: " + e.what()};
         }
     }
     return database;
+}
+
+DurableTransaction::DurableTransaction(SQLite::Database& sql) : sql_(sql) {
+    sql_.exec("PRAGMA synchronous=FULL");
+    sql_.exec("BEGIN IMMEDIATE");
+}
+
+void DurableTransaction::commit() {
+    sql_.exec("COMMIT");
+    committed_ = true;
+}
+
+DurableTransaction::~DurableTransaction() {
+    try {
+        if (!committed_) sql_.exec("ROLLBACK");
+        sql_.exec("PRAGMA synchronous=NORMAL");
+    } catch (const std::exception& e) {
+        spdlog::error("database: cannot end a durable transaction: {}", e.what());
+    }
 }
 
 }  // namespace station

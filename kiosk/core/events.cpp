@@ -1,6 +1,7 @@
 #include "kiosk/core/events.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace station {
 
@@ -40,6 +41,22 @@ void UiQueue::post(std::function<void()> task) {
         wake = wake_;
     }
     if (wake) wake();
+}
+
+void UiQueue::request_frame() {
+    std::function<void()> wake;
+    {
+        std::lock_guard<std::mutex> guard(mutex_);
+        if (frame_requested_) return;  // one wake is enough until the UI takes it
+        frame_requested_ = true;
+        wake = wake_;
+    }
+    if (wake) wake();
+}
+
+bool UiQueue::take_frame_request() {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return std::exchange(frame_requested_, false);
 }
 
 size_t UiQueue::drain() {

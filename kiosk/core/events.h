@@ -16,21 +16,21 @@
 namespace station {
 
 struct Event {
-    std::string type;          // dotted name, e.g. "help.called"
-    nlohmann::json data;       // the event's facts; never personal data
-    int64_t at_ms = 0;         // when it happened (station clock)
+    std::string type;     // dotted name, e.g. "help.called"
+    nlohmann::json data;  // the event's facts; never personal data
+    int64_t at_ms = 0;    // when it happened (station clock)
 };
 
 class EventBus {
 public:
     using Handler = std::function<void(const Event&)>;
     // Handlers run on the publishing thread and must not block; they may publish in turn.
-    int subscribe(Handler handler);          // returns an id for unsubscribe()
+    int subscribe(Handler handler);  // returns an id for unsubscribe()
     void unsubscribe(int id);
-    void publish(const Event& event);        // thread-safe
+    void publish(const Event& event);  // thread-safe
 
 private:
-    std::mutex mutex_;                       // guards handlers_ and next_id_
+    std::mutex mutex_;  // guards handlers_ and next_id_
     std::vector<std::pair<int, Handler>> handlers_;
     int next_id_ = 1;
 };
@@ -38,14 +38,19 @@ private:
 class UiQueue {
 public:
     explicit UiQueue(std::function<void()> wake = nullptr);  // wake: called after each post()
-    void set_waker(std::function<void()> wake);             // before any worker posts
+    void set_waker(std::function<void()> wake);              // before any worker posts
     void post(std::function<void()> task);                   // any thread
     size_t drain();                                          // UI thread: runs what is queued
+    // A redraw with nothing to run (a new video frame): the UI draws one frame, not the two a
+    // state change gets for ImGui to settle its layout. Any thread.
+    void request_frame();
+    bool take_frame_request();  // UI thread: true once per request(s)
 
 private:
-    std::mutex mutex_;                                       // guards tasks_ and wake_
+    std::mutex mutex_;  // guards tasks_ and wake_
     std::vector<std::function<void()>> tasks_;
     std::function<void()> wake_;
+    bool frame_requested_ = false;
 };
 
 }  // namespace station

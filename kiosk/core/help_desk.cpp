@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 
+#include "kiosk/core/database.h"
 #include "kiosk/core/station.h"
 
 namespace station {
@@ -121,34 +122,6 @@ void save(SQLite::Database& sql, const HelpRequest& r) {
     update.bind(17, r.id);
     update.exec();
 }
-
-// synchronous=FULL for the duration of one help-desk transaction (DESIGN.md rule 2): the commit
-// is on disk before the caller tells anyone. Restores the connection's NORMAL afterwards.
-class DurableTransaction {
-public:
-    explicit DurableTransaction(SQLite::Database& sql) : sql_(sql) {
-        sql_.exec("PRAGMA synchronous=FULL");
-        sql_.exec("BEGIN IMMEDIATE");
-    }
-    void commit() {
-        sql_.exec("COMMIT");
-        committed_ = true;
-    }
-    ~DurableTransaction() {
-        try {
-            if (!committed_) sql_.exec("ROLLBACK");
-            sql_.exec("PRAGMA synchronous=NORMAL");
-        } catch (const std::exception& e) {
-            spdlog::error("help desk: cannot end transaction: {}", e.what());
-        }
-    }
-    DurableTransaction(const DurableTransaction&) = delete;
-    DurableTransaction& operator=(const DurableTransaction&) = delete;
-
-private:
-    SQLite::Database& sql_;
-    bool committed_ = false;
-};
 
 // The journal row keeps the data without its own id; events_after() adds "event_id" back.
 int64_t append_event(SQLite::Database& sql, const std::string& type, int64_t at_ms, int64_t request_id,

@@ -39,28 +39,6 @@ int step_index(const std::string& state) {
     return -1;
 }
 
-// A face for the rating: mood 1 (unhappy) .. 3 (happy), drawn so it reads without colour.
-void draw_face(ImVec2 center, float radius, int mood, Rgb ink) {
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    float thickness = std::max(3.f, radius * 0.08f);
-    draw->AddCircle(center, radius, ink.u32(), 48, thickness);
-    float eye_dx = radius * 0.35f, eye_y = center.y - radius * 0.25f;
-    draw->AddCircleFilled(ImVec2(center.x - eye_dx, eye_y), radius * 0.09f, ink.u32());
-    draw->AddCircleFilled(ImVec2(center.x + eye_dx, eye_y), radius * 0.09f, ink.u32());
-    float mouth_y = center.y + radius * 0.3f, half = radius * 0.45f;
-    if (mood == 2) {
-        draw->AddLine(ImVec2(center.x - half, mouth_y), ImVec2(center.x + half, mouth_y), ink.u32(),
-                      thickness);
-        return;
-    }
-    const float pi = 3.14159265f;
-    if (mood == 3)
-        draw->PathArcTo(ImVec2(center.x, mouth_y - half * 0.6f), half, pi * 0.15f, pi * 0.85f, 24);
-    else
-        draw->PathArcTo(ImVec2(center.x, mouth_y + half * 0.9f), half, pi * 1.15f, pi * 1.85f, 24);
-    draw->PathStroke(ink.u32(), 0, thickness);
-}
-
 class HelpScreen final : public Screen {
 public:
     const char* name() const override { return "help"; }
@@ -254,7 +232,7 @@ private:
             if (touch_button("##face", rect, look)) ctx.help.rate(kFaces[i].mood);
             ImGui::PopID();
             float radius = std::min(width, height) * 0.28f;
-            draw_face(ImVec2(rect.center().x, rect.min.y + height * 0.42f), radius, kFaces[i].mood, c.text);
+            rating_face(ImVec2(rect.center().x, rect.min.y + height * 0.42f), radius, kFaces[i].mood, c.text);
             text_centered(ctx.fonts.tile,
                           ImVec2(rect.center().x, rect.max.y - ctx.fonts.tile->FontSize * 1.1f), c.text,
                           tr(kFaces[i].label_key));

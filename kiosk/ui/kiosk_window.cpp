@@ -5,11 +5,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -82,14 +82,16 @@ int run_kiosk_window(Station& station, UiQueue& ui_queue, const WindowOptions& o
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     SdlVideo video;
     if (!video.ok || !has_real_display() || SDL_GetNumVideoDisplays() < 1) {
-        spdlog::error("no display: {}. station-kiosk needs a screen; use --headless to run the "
-                      "station's services without one, or --screenshot to render a screen to PNG",
-                      video.ok ? "SDL found no X11 or Wayland display (is DISPLAY set?)" : SDL_GetError());
+        spdlog::error(
+            "no display: {}. station-kiosk needs a screen; use --headless to run the "
+            "station's services without one, or --screenshot to render a screen to PNG",
+            video.ok ? "SDL found no X11 or Wayland display (is DISPLAY set?)" : SDL_GetError());
         return 3;
     }
     int display = options.display;
     if (display >= SDL_GetNumVideoDisplays()) {
-        spdlog::warn("display {} not present ({} connected); using display 0", display, SDL_GetNumVideoDisplays());
+        spdlog::warn("display {} not present ({} connected); using display 0", display,
+                     SDL_GetNumVideoDisplays());
         display = 0;
     }
 
@@ -120,7 +122,8 @@ int run_kiosk_window(Station& station, UiQueue& ui_queue, const WindowOptions& o
     SDL_RendererInfo info{};
     SDL_GetRendererInfo(renderer.get(), &info);
 
-    auto ui = KioskUi::create(station, window.get(), renderer.get(), choose_dpi(options.dpi, display), ui_queue);
+    auto ui =
+        KioskUi::create(station, window.get(), renderer.get(), choose_dpi(options.dpi, display), ui_queue);
     if (!ui) {
         spdlog::error("{}", ui.error().message);
         return 1;
@@ -152,16 +155,20 @@ int run_kiosk_window(Station& station, UiQueue& ui_queue, const WindowOptions& o
             int64_t wait_ms = 60'000;
             if (next_timer != std::chrono::steady_clock::time_point::max())
                 wait_ms = std::clamp<int64_t>(
-                    std::chrono::duration_cast<std::chrono::milliseconds>(next_timer - now).count(), 0, 60'000);
+                    std::chrono::duration_cast<std::chrono::milliseconds>(next_timer - now).count(), 0,
+                    60'000);
             got = SDL_WaitEventTimeout(&event, int(wait_ms));
             if (!got && std::chrono::steady_clock::now() >= next_timer) frames_due = 1;
         }
         while (got) {
-            if (event.type == SDL_QUIT) quit = true;
-            else if (event.type != wake_event && kiosk.process_event(event)) frames_due = 2;
+            if (event.type == SDL_QUIT)
+                quit = true;
+            else if (event.type != wake_event && kiosk.process_event(event))
+                frames_due = 2;
             got = SDL_PollEvent(&event);
         }
         if (ui_queue.drain() > 0) frames_due = std::max(frames_due, 2);
+        if (ui_queue.take_frame_request()) frames_due = std::max(frames_due, 1);  // a video frame
         if (quit || frames_due == 0) continue;
 
         kiosk.render_frame();

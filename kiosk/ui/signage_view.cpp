@@ -218,8 +218,8 @@ content::VideoPlayer& SignageView::player() {
     // Created on the first video: libvlc's start-up costs nothing to a kiosk that shows none.
     if (!player_) {
         content::VideoPlayerOptions options;
-        // A frame or player event wakes the UI; the queued task itself does nothing.
-        options.wake = [&ui_queue = ui_queue_] { ui_queue.post([] {}); };
+        // A frame or player event wakes the UI for one frame, which picks both up.
+        options.wake = [&ui_queue = ui_queue_] { ui_queue.request_frame(); };
         player_ = std::make_unique<content::VideoPlayer>(std::move(options));
         if (!player_->startup_error().empty()) spdlog::error("signage: {}", player_->startup_error());
     }

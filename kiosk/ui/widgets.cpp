@@ -254,4 +254,25 @@ int64_t header_ms_until_change(const ScreenContext& ctx) {
     return 60'000 - now % 60'000;
 }
 
+void rating_face(ImVec2 center, float radius, int mood, Rgb ink) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    float thickness = std::max(3.f, radius * 0.08f);
+    draw->AddCircle(center, radius, ink.u32(), 48, thickness);
+    float eye_dx = radius * 0.35f, eye_y = center.y - radius * 0.25f;
+    draw->AddCircleFilled(ImVec2(center.x - eye_dx, eye_y), radius * 0.09f, ink.u32());
+    draw->AddCircleFilled(ImVec2(center.x + eye_dx, eye_y), radius * 0.09f, ink.u32());
+    float mouth_y = center.y + radius * 0.3f, half = radius * 0.45f;
+    if (mood == 2) {
+        draw->AddLine(ImVec2(center.x - half, mouth_y), ImVec2(center.x + half, mouth_y), ink.u32(),
+                      thickness);
+        return;
+    }
+    const float pi = 3.14159265f;
+    if (mood == 3)
+        draw->PathArcTo(ImVec2(center.x, mouth_y - half * 0.6f), half, pi * 0.15f, pi * 0.85f, 24);
+    else
+        draw->PathArcTo(ImVec2(center.x, mouth_y + half * 0.9f), half, pi * 1.15f, pi * 1.85f, 24);
+    draw->PathStroke(ink.u32(), 0, thickness);
+}
+
 }  // namespace station::ui

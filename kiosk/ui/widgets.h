@@ -106,4 +106,7 @@ std::string chinese_month_day(TimePoint t);
 std::string chinese_month_day_weekday(TimePoint t);
 std::string chinese_time_of_day(TimePoint t);
 
+// A face for ratings: mood 1 (unhappy) .. 3 (happy), drawn so it reads without colour.
+void rating_face(ImVec2 center, float radius, int mood, Rgb ink);
+
 }  // namespace station::ui
