@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 
+#include "kiosk/core/activities.h"  // resident ids: salt, mask, keyed hash
 #include "kiosk/core/database.h"
 #include "kiosk/core/station.h"
 
@@ -138,39 +139,6 @@ int64_t append_event(SQLite::Database& sql, const std::string& type, int64_t at_
     return event_id;
 }
 
-std::string load_or_create_salt(Database& db) {
-    auto lock = db.lock();
-    SQLite::Statement query(db.sql(), "SELECT value FROM station_secrets WHERE name = 'resident_id_salt'");
-    if (query.executeStep()) {
-        auto column = query.getColumn(0);
-        return std::string(static_cast<const char*>(column.getBlob()),
-                           static_cast<size_t>(column.getBytes()));
-    }
-    unsigned char salt[crypto_generichash_KEYBYTES];
-    randombytes_buf(salt, sizeof salt);
-    SQLite::Statement insert(db.sql(),
-                             "INSERT INTO station_secrets (name, value) VALUES ('resident_id_salt', ?)");
-    insert.bind(1, salt, sizeof salt);
-    insert.exec();
-    return std::string(reinterpret_cast<const char*>(salt), sizeof salt);
-}
-
-// "310101199001011234" -> "3101**********1234"; short codes keep only their last two characters.
-std::string mask_id(const std::string& number) {
-    if (number.size() >= 12)
-        return number.substr(0, 4) + std::string(number.size() - 8, '*') + number.substr(number.size() - 4);
-    return std::string(number.size() - 2, '*') + number.substr(number.size() - 2);
-}
-
-std::string keyed_hash_hex(const std::string& key, const std::string& text) {
-    unsigned char out[32];
-    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-                       reinterpret_cast<const unsigned char*>(key.data()), key.size());
-    char hex[sizeof out * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, out, sizeof out);
-    return hex;
-}
-
 bool contains(const std::vector<std::string>& list, const std::string& item) {
     return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -288,7 +256,7 @@ HelpDesk::HelpDesk(Station& station)
     if (!catalogue) catalogue = Catalogue::embedded("zh-CN");
     if (catalogue) catalogue_ = *catalogue;
     if (sodium_init() < 0) spdlog::error("help desk: libsodium failed to initialise");
-    salt_ = load_or_create_salt(station.db());
+    salt_ = resident_id_salt(station.db());
 }
 
 void HelpDesk::set_outbox_writer(HelpOutboxWriter writer) {
@@ -551,8 +519,8 @@ HelpResult HelpDesk::identify(int64_t id, const std::string& id_number, const Ac
                              [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
     // The refusal never repeats the number: it is personal data.
     if (!valid) return {HelpErrorKind::bad_input, "id_number: expected 6-32 letters or digits"};
-    std::string masked = mask_id(number);
-    std::string hash = keyed_hash_hex(salt_, number);
+    std::string masked = mask_resident_id(number);
+    std::string hash = hash_resident_id(salt_, number);
     sodium_memzero(number.data(), number.size());
     Change change;
     change.event = "identified";
