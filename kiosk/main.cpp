@@ -147,6 +147,10 @@ int main(int argc, char** argv) {
         spdlog::error("--api: expected HOST:PORT such as 127.0.0.1:8600 (got '{}')", api_address);
         return kExitBadInput;
     }
+    if (auto tls = station::api::load_tls_identity(config.api); !tls) {  // HTTPS: cert and key usable
+        spdlog::error("{}: {}", config_file.empty() ? "config" : config_file, tls.error().message);
+        return kExitBadInput;
+    }
     for (const auto& key : trust_keys) {
         if (auto pub = station::content::read_public_key(key); !pub) {
             spdlog::error("--trust-key {}: {}", key, pub.error().message);

@@ -3,8 +3,14 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
+
+namespace httplib {
+class Client;
+class Result;
+}  // namespace httplib
 
 namespace station::admin {
 
@@ -17,12 +23,20 @@ struct ApiReply {
 
 class ApiClient {
 public:
-    // base_url: "http://HOST:PORT" (a trailing slash or path is refused by valid_base_url()).
+    // base_url: "http://HOST:PORT" or "https://HOST:PORT" (a trailing slash or path is refused by
+    // url_problem()).
     explicit ApiClient(std::string base_url);
     static std::optional<std::string> url_problem(const std::string& base_url);  // nullopt: fine
 
     void set_token(std::string token) { token_ = std::move(token); }
     void set_timeout_ms(int ms) { timeout_ms_ = ms; }
+    // https:// only: accept the server only if its leaf certificate has this SHA-256 (canonical
+    // form, see tls.h), instead of CA verification; "" (the default) verifies normally.
+    void set_pinned_certificate(std::string sha256) { pinned_certificate_ = std::move(sha256); }
+    const std::string& pinned_certificate() const { return pinned_certificate_; }
+    // The SHA-256 of the certificate the server presented on the latest https request ("" before
+    // one, or over http).
+    const std::string& seen_certificate() const { return seen_certificate_; }
     ApiReply get(const std::string& path) const;  // e.g. "/api/v1/health"
     ApiReply post(const std::string& path, const nlohmann::json& body) const;
     ApiReply del(const std::string& path) const;  // HTTP DELETE
@@ -31,8 +45,12 @@ public:
     const std::string& base_url() const { return base_url_; }
 
 private:
+    httplib::Result send(const std::function<httplib::Result(httplib::Client&)>& request,
+                         std::string* transport_error) const;
     std::string base_url_;
     std::string token_;
+    std::string pinned_certificate_;
+    mutable std::string seen_certificate_;  // one client, one thread: not guarded
     int timeout_ms_ = 5000;
 };
 

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "admin/client/tls.h"
+
 namespace station::admin {
 namespace {
 
@@ -213,6 +215,7 @@ void KioskLink::poll(ApiClient& client) {
 
 void KioskLink::worker_loop() {
     ApiClient client(options_.url);
+    client.set_pinned_certificate(options_.pinned_certificate);
     for (;;) {
         {
             std::lock_guard<std::mutex> guard(mutex_);
@@ -286,6 +289,8 @@ void KioskLink::stream_loop() {
             resume_after = snapshot_.last_event_id;
         }
         httplib::Client client(options_.url);
+        TlsCheck tls_check{options_.pinned_certificate, ""};
+        apply_tls_check(client, tls_check);  // the event stream is pinned like every other call
         client.set_connection_timeout(3, 0);
         client.set_read_timeout(60, 0);  // the kiosk sends a keep-alive comment every 15 s
         httplib::Headers headers = {{"Authorization", "Bearer " + token}};

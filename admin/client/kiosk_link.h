@@ -63,8 +63,9 @@ struct KioskSnapshot {
 };
 
 struct KioskLinkOptions {
-    std::string url;  // "http://HOST:PORT"
+    std::string url;  // "http://HOST:PORT" or "https://HOST:PORT"
     std::string user, pin;
+    std::string pinned_certificate;  // https: the kiosk's certificate SHA-256 (tls.h); "" = CA verification
     std::chrono::milliseconds poll_interval{3000};
     std::chrono::milliseconds reconnect_delay{1000};
     std::chrono::milliseconds thumbnail_interval{10000};

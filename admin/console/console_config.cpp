@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "admin/client/api_client.h"
+#include "admin/client/tls.h"
 
 namespace station::console {
 namespace {
@@ -44,8 +45,27 @@ Result<ConsoleConfig> parse_console_config(const std::string& text, const std::s
         } else if (key == "user") {
             if (!value.is_string()) return Error{where(file_name, value) + ": key 'user': expected a string"};
             config.user = value.as_string();
+        } else if (key == "pin_cert") {
+            auto canonical = value.is_string() ? admin::normalize_fingerprint(value.as_string()) : std::nullopt;
+            if (!canonical)
+                return Error{where(file_name, value) +
+                             ": key 'pin_cert': expected a SHA-256 fingerprint, 64 hex digits with or without colons"};
+            config.pin_cert = *canonical;
+        } else if (key == "pin_certs") {
+            if (!value.is_table())
+                return Error{where(file_name, value) + ": key 'pin_certs': expected a table of address = fingerprint"};
+            for (const auto& [url, pin] : value.as_table()) {
+                if (auto problem = admin::ApiClient::url_problem(url))
+                    return Error{where(file_name, pin) + ": key 'pin_certs." + url + "': " + *problem};
+                auto canonical = pin.is_string() ? admin::normalize_fingerprint(pin.as_string()) : std::nullopt;
+                if (!canonical)
+                    return Error{where(file_name, pin) + ": key 'pin_certs." + url +
+                                 "': expected a SHA-256 fingerprint, 64 hex digits with or without colons"};
+                config.pin_certs[url] = *canonical;
+            }
         } else {
-            return Error{where(file_name, value) + ": key '" + key + "': unknown; expected kiosks or user"};
+            return Error{where(file_name, value) + ": key '" + key +
+                         "': unknown; expected kiosks, user, pin_cert or pin_certs"};
         }
     }
     return config;

@@ -5,6 +5,7 @@
 // SLA countdowns).
 //
 //   station-admin [--connect URL]... [--user U --pin P]      a window; without --user, a login form
+//                 [--pin-cert SHA256]                        https kiosks: pin their certificate
 //   station-admin --connect URL --user U --pin P --screenshot FILE --size WxH [--tab NAME]
 //                 [--clock MS] [--from D --to D]             renders headless once the data is in
 // Exit codes: 0 done, 1 the kiosk could not be reached or refused the login (--screenshot),
@@ -26,6 +27,7 @@
 
 #include "admin/client/api_client.h"
 #include "admin/client/kiosk_link.h"
+#include "admin/client/tls.h"
 #include "admin/console/alert_sound.h"
 #include "admin/console/console_config.h"
 #include "admin/console/console_ui.h"
@@ -62,11 +64,15 @@ int main(int argc, char** argv) {
     std::string user, pin, screenshot, size_text = "1280x800", tab_name = "calls", from, to;
     int64_t fixed_clock = 0;
     bool mute = false;
-    std::string config_file;
-    app.add_option("--config", config_file, "Console config (TOML): kiosks = [URL, ...], user = NAME");
+    std::string config_file, pin_cert;
+    app.add_option("--config", config_file,
+                   "Console config (TOML): kiosks = [URL, ...], user = NAME, pin_cert = SHA256");
     app.add_option("--connect", servers, "Kiosk API address, repeatable (default: http://127.0.0.1:8600)");
     app.add_option("--user", user, "Staff username (without it the console asks)");
     app.add_option("--pin", pin, "PIN (default: $STATION_PIN)");
+    app.add_option("--pin-cert", pin_cert,
+                   "https kiosks: accept only the certificate with this SHA-256 (the kiosk logs it at start) "
+                   "instead of CA verification");
     app.add_option("--screenshot", screenshot,
                    "Render headless to this PNG once the data is loaded, then exit");
     app.add_option("--size", size_text, "Window or screenshot size WxH (default 1280x800)");
@@ -89,14 +95,28 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "station-admin: %s\n\n%s", e.what(), app.help().c_str());
         return kExitUsage;
     }
+    station::console::ConsoleConfig console_config;
     if (!config_file.empty()) {
         auto config = station::console::load_console_config(config_file);
         if (!config) {
             std::fprintf(stderr, "station-admin: %s\n", config.error().message.c_str());
             return kExitUsage;
         }
+        console_config = *config;
         servers.insert(servers.begin(), config->kiosks.begin(), config->kiosks.end());
         if (user.empty()) user = config->user;
+    }
+    if (!pin_cert.empty()) {  // the flag overrides the file, for every kiosk
+        auto canonical = station::admin::normalize_fingerprint(pin_cert);
+        if (!canonical) {
+            std::fprintf(stderr,
+                         "station-admin: --pin-cert: expected a SHA-256 fingerprint, 64 hex digits with or "
+                         "without colons (got '%s')\n",
+                         pin_cert.c_str());
+            return kExitUsage;
+        }
+        console_config.pin_cert = *canonical;
+        console_config.pin_certs.clear();
     }
     if (servers.empty()) servers.push_back("http://127.0.0.1:8600");
     for (const std::string& server : servers)
@@ -170,6 +190,7 @@ int main(int argc, char** argv) {
             options.url = server;
             options.user = as_user;
             options.pin = with_pin;
+            options.pinned_certificate = console_config.pin_for(server);
             options.wake = [push_wake] { push_wake(kWakeRefresh); };
             options.on_event = [push_wake](const std::string& type, const nlohmann::json&) {
                 if (type == "help.called") push_wake(kWakeCall);

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "admin/client/api_client.h"
+#include "admin/ctl/credentials.h"
 
 #include "content/authoring.h"
 #include "content/package.h"
@@ -289,6 +290,7 @@ namespace {
 // Logs in to one kiosk; the token or an error naming the kiosk.
 sc::Result<std::string> login(const std::string& url, const std::string& user, const std::string& pin) {
     station::admin::ApiClient client(url);
+    apply_pin_cert_option(client);
     auto reply = client.post("/api/v1/login", {{"user", user}, {"pin", pin}});
     if (!reply.ok()) return sc::fail(url, ": login: ", reply.error.empty() ? "HTTP " + std::to_string(reply.status) : reply.error);
     if (!reply.body.is_object() || !reply.body.contains("token") || !reply.body["token"].is_string())
@@ -375,6 +377,7 @@ int ContentCommands::remote(const char* command) {
     auto token = login(to_[0], user_, pin_);
     if (!token) return report(command, token.error());
     station::admin::ApiClient client(to_[0]);
+    apply_pin_cert_option(client);
     client.set_token(*token);
     bool is_status = std::string(command) == "status";
     auto reply = is_status ? client.get("/api/v1/content") : client.post("/api/v1/content/rollback", nlohmann::json::object());

@@ -49,6 +49,8 @@ bool write_tokens(const nlohmann::json& tokens, std::string* error) {
     return true;
 }
 
+std::string pin_cert_option;  // --pin-cert, set once by main() before any command runs
+
 int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -68,6 +70,10 @@ std::filesystem::path token_file() {
         base = ".config";
     return base / "station" / "stationctl-tokens.json";
 }
+
+void set_pin_cert_option(std::string fingerprint) { pin_cert_option = std::move(fingerprint); }
+
+void apply_pin_cert_option(admin::ApiClient& client) { client.set_pinned_certificate(pin_cert_option); }
 
 void add_credential_options(CLI::App* command, Credentials& credentials) {
     command->add_option("--user", credentials.user,
@@ -92,9 +98,20 @@ int authenticate(admin::ApiClient& client, Credentials credentials) {
                          server.c_str());
             return 1;
         }
+        std::string saved_pin = saved[server].value("pin_cert", "");
+        if (!saved_pin.empty() && !pin_cert_option.empty() && saved_pin != pin_cert_option) {
+            std::fprintf(stderr,
+                         "stationctl: --pin-cert %s: the saved login for %s is pinned to %s; to trust the "
+                         "new certificate, run `stationctl login --server %s --pin-cert %s --user NAME` again\n",
+                         pin_cert_option.c_str(), server.c_str(), saved_pin.c_str(), server.c_str(),
+                         pin_cert_option.c_str());
+            return 1;
+        }
+        client.set_pinned_certificate(saved_pin.empty() ? pin_cert_option : saved_pin);
         client.set_token(saved[server]["token"].get<std::string>());
         return 0;
     }
+    client.set_pinned_certificate(pin_cert_option);
     if (credentials.pin.empty())
         if (const char* env = std::getenv("STATION_PIN")) credentials.pin = env;
     if (credentials.pin.empty()) {
@@ -136,6 +153,11 @@ int LoginCommands::run(const std::string& server) {
         return 0;
     }
     admin::ApiClient client(server);
+    // --pin-cert, else the pin saved by the previous login: a changed certificate needs a new --pin-cert.
+    std::string previous_pin = saved.contains(server) && saved[server].is_object()
+                                   ? saved[server].value("pin_cert", "")
+                                   : "";
+    client.set_pinned_certificate(pin_cert_option.empty() ? previous_pin : pin_cert_option);
     if (credentials_.pin.empty())
         if (const char* env = std::getenv("STATION_PIN")) credentials_.pin = env;
     if (credentials_.pin.empty()) {
@@ -151,12 +173,15 @@ int LoginCommands::run(const std::string& server) {
                      {"role", login.body.value("role", "")},
                      {"token", login.body.value("token", "")},
                      {"expires_at", login.body.value("expires_at", int64_t(0))}};
+    if (!client.seen_certificate().empty()) saved[server]["pin_cert"] = client.seen_certificate();
     if (!write_tokens(saved, &error)) {
         std::fprintf(stderr, "stationctl: %s\n", error.c_str());
         return 1;
     }
     std::printf("logged in to %s as %s (%s); token saved in %s\n", server.c_str(), credentials_.user.c_str(),
                 login.body.value("role", "").c_str(), token_file().c_str());
+    if (!client.seen_certificate().empty())
+        std::printf("certificate SHA-256 %s pinned for %s\n", client.seen_certificate().c_str(), server.c_str());
     return 0;
 }
 

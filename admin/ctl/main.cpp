@@ -7,7 +7,9 @@
 #include <iostream>
 
 #include "admin/client/api_client.h"
+#include "admin/client/tls.h"
 #include "admin/ctl/alert_commands.h"
+#include "admin/ctl/cert_commands.h"
 #include "admin/ctl/content_commands.h"
 #include "admin/ctl/device_commands.h"
 #include "admin/ctl/credentials.h"
@@ -23,6 +25,7 @@ constexpr const char* kDefaultServer = "http://127.0.0.1:8600";
 
 int status_command(const std::string& server, bool json) {
     station::admin::ApiClient client(server);
+    station::ctl::apply_pin_cert_option(client);
     station::admin::ApiReply reply = client.get("/api/v1/health");
     if (!reply.ok()) {
         std::fprintf(stderr, "stationctl: %s\n", reply.error.c_str());
@@ -49,13 +52,18 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::string server = kDefaultServer;
     bool json = false;
-    app.add_option("--server", server, "Kiosk API address (default: http://127.0.0.1:8600)");
+    std::string pin_cert;
+    app.add_option("--server", server, "Kiosk API address (default: http://127.0.0.1:8600; https://HOST:PORT for TLS)");
+    app.add_option("--pin-cert", pin_cert,
+                   "https: accept only the kiosk certificate with this SHA-256 (`stationctl cert fingerprint`; "
+                   "the kiosk logs it at start) instead of CA verification");
 
     auto* status = app.add_subcommand("status", "Is the kiosk up? Its name, id and version");
     status->add_flag("--json", json, "Print the kiosk's JSON reply");
 
     station::ctl::ContentCommands content_commands(app);
     station::ctl::KeysCommands keys_commands(app);
+    station::ctl::CertCommands cert_commands(app);
     station::ctl::RequestsCommands requests_commands(app);
     station::ctl::DevicesCommands devices_commands(app);
     station::ctl::DeviceCommands device_commands(app);  // local diagnostics through the drivers
@@ -74,8 +82,18 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "stationctl: %s\n\n%s", e.what(), app.help().c_str());
         return 2;
     }
+    if (!pin_cert.empty()) {
+        auto canonical = station::admin::normalize_fingerprint(pin_cert);
+        if (!canonical) {
+            std::fprintf(stderr, "stationctl: --pin-cert: expected a SHA-256 fingerprint, 64 hex digits with or "
+                                 "without colons (got '%s')\n", pin_cert.c_str());
+            return 2;
+        }
+        station::ctl::set_pin_cert_option(*canonical);
+    }
     if (content_commands.parsed()) return content_commands.run();  // offline: no --server needed
     if (keys_commands.parsed()) return keys_commands.run();
+    if (cert_commands.parsed()) return cert_commands.run();
     if (device_commands.parsed()) return device_commands.run();  // offline: this machine's devices
     if (auto problem = station::admin::ApiClient::url_problem(server)) {
         std::fprintf(stderr, "stationctl: --server: %s\n", problem->c_str());

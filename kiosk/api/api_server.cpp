@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <csignal>
 #include <regex>
 
 #include "kiosk/api/api_internal.h"
@@ -86,9 +87,30 @@ std::optional<std::pair<std::string, int>> split_host_port(const std::string& te
     return std::make_pair(m[1].matched ? m[1].str() : m[2].str(), port);
 }
 
+namespace {
+
+// HTTPS when the config names a certificate (checked first, so a bad one never half-starts).
+std::unique_ptr<httplib::Server> make_server(const StationConfig::Api& config, std::optional<TlsIdentity>* tls,
+                                             std::string* tls_error) {
+    auto identity = load_tls_identity(config);
+    if (!identity) {
+        *tls_error = identity.error().message;
+    } else if (*identity) {
+        auto server = std::make_unique<httplib::SSLServer>((*identity)->cert_path.c_str(), (*identity)->key_path.c_str());
+        if (server->is_valid()) {
+            *tls = *identity;
+            return server;
+        }
+        *tls_error = "key 'api.tls_cert': " + (*identity)->cert_path + ": OpenSSL refused the certificate or key";
+    }
+    return std::make_unique<httplib::Server>();
+}
+
+}  // namespace
+
 ApiServer::ApiServer(Station& station)
     : station_(station),
-      server_(std::make_unique<httplib::Server>()),
+      server_(make_server(station.config().api, &tls_, &tls_error_)),
       tokens_(std::make_unique<TokenStore>(station)),
       streams_(std::make_unique<EventStreams>(station)) {
     // Each open event stream holds a worker: leave room for consoles beside the request traffic.
@@ -148,6 +170,7 @@ void ApiServer::add_routes() {
 Result<Ok> ApiServer::start(const std::string& host_port) {
     auto address = split_host_port(host_port);
     if (!address) return Error{"API address: expected HOST:PORT (got '" + host_port + "')"};
+    if (!tls_error_.empty()) return Error{"API: " + tls_error_};
     host_ = address->first;
     if (!is_loopback_host(host_) && !station_.config().api.allow_lan)
         return Error{"API address " + host_port + ": not a loopback address; to serve the LAN set "
@@ -157,11 +180,19 @@ Result<Ok> ApiServer::start(const std::string& host_port) {
     if (!bound)
         return Error{"API address " + host_port + ": cannot listen (in use, or not an address of this machine)"};
     port_ = port;
+    // OpenSSL writes with write(), not send(MSG_NOSIGNAL) as httplib does for plain HTTP: a console
+    // that drops its event stream would kill the kiosk with SIGPIPE. Ignored, the write fails with
+    // EPIPE and httplib closes that connection.
+    if (tls_) std::signal(SIGPIPE, SIG_IGN);
     thread_ = std::thread([this] { server_->listen_after_bind(); });
     // stop() only takes effect once the server runs: wait for it, so an early stop never hangs.
     for (int i = 0; i < 5000 && !server_->is_running(); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    spdlog::info("api: listening on http://{}:{}/api/v1/", host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_, port_);
+    spdlog::info("api: listening on {}://{}:{}/api/v1/", tls_ ? "https" : "http",
+                 host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_, port_);
+    if (tls_)
+        spdlog::info("api: TLS certificate {} SHA-256 {} (clients pin this: --pin-cert)", tls_->cert_path,
+                     tls_->fingerprint_sha256);
     return Ok{};
 }
 

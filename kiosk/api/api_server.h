@@ -17,7 +17,8 @@
 //   GET  /api/v1/reports?from=D&to=D          staff, editor, admin (reports_routes.cpp)
 //   GET  /api/v1/screenshot                   staff, editor, admin → image/png (screenshot_routes.cpp)
 // Everything but health and login needs "Authorization: Bearer <token>": 401 without a valid
-// one, 403 for a role that may not.
+// one, 403 for a role that may not. With [api] tls_cert and tls_key the same routes are served over
+// HTTPS only (tls_identity.h); start() logs the certificate's SHA-256 for clients to pin.
 //
 // Threads: httplib's worker pool answers requests; handlers reach the station only through its
 // services' thread-safe operations. start() returns once the socket listens. stop() ends open
@@ -29,6 +30,7 @@
 #include <string>
 #include <thread>
 
+#include "kiosk/api/tls_identity.h"
 #include "kiosk/core/station.h"
 
 namespace httplib {
@@ -52,6 +54,7 @@ public:
     Result<Ok> start(const std::string& host_port);
     void stop();
     int port() const { return port_; }           // the bound port, after start()
+    bool https() const { return tls_.has_value(); }  // serving HTTPS ([api] tls_cert/tls_key)
     // Where GET /api/v1/screenshot gets its PNG bytes; called on an API worker thread, so it must
     // be thread-safe. Unset (the default): the route answers 503.
     using ScreenshotSource = std::function<Result<std::string>()>;
@@ -66,6 +69,9 @@ private:
     void add_report_routes();   // reports_routes.cpp
     void add_screenshot_routes();  // screenshot_routes.cpp
     Station& station_;
+    // Declared before server_, which is made from them (an SSLServer when tls_ is set).
+    std::optional<TlsIdentity> tls_;  // set when the config asks for HTTPS
+    std::string tls_error_;           // why the config's certificate cannot be used; start() fails
     std::unique_ptr<httplib::Server> server_;
     std::unique_ptr<TokenStore> tokens_;
     std::unique_ptr<EventStreams> streams_;

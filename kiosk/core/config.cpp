@@ -156,7 +156,9 @@ const std::map<std::string, std::map<std::string, Setter>>& schema() {
         {"api",
          {{"listen", string_setter([](StationConfig& c) -> auto& { return c.api.listen; }, check_host_port)},
           {"allow_lan", bool_setter([](StationConfig& c) -> auto& { return c.api.allow_lan; })},
-          {"token_ttl_h", int_setter([](StationConfig& c) -> auto& { return c.api.token_ttl_h; }, 1, 24 * 30)}}},
+          {"token_ttl_h", int_setter([](StationConfig& c) -> auto& { return c.api.token_ttl_h; }, 1, 24 * 30)},
+          {"tls_cert", string_setter([](StationConfig& c) -> auto& { return c.api.tls_cert; }, check_not_empty)},
+          {"tls_key", string_setter([](StationConfig& c) -> auto& { return c.api.tls_key; }, check_not_empty)}}},
         {"help",
          {{"level1_after_s", int_setter([](StationConfig& c) -> auto& { return c.help.level1_after_s; }, 10, 3600)},
           {"level2_after_s", int_setter([](StationConfig& c) -> auto& { return c.help.level2_after_s; }, 20, 7200)},
@@ -332,6 +334,20 @@ Result<StationConfig> from_toml(const TomlValue& root, const std::string& file) 
             if (!pub) return Error{where(file, at) + ": key 'content.trusted_keys': " + pub.error().message};
             key = path.string();
         }
+    }
+    // HTTPS needs both files; their contents are checked by the API (kiosk/api/tls_identity.h).
+    if (config.api.tls_cert.empty() != config.api.tls_key.empty()) {
+        const TomlValue& api = root.as_table().at("api");
+        bool has_cert = !config.api.tls_cert.empty();
+        const TomlValue& at = api.as_table().at(has_cert ? "tls_cert" : "tls_key");
+        return Error{where(file, at) + ": key 'api." + (has_cert ? "tls_key" : "tls_cert") + "': missing; api." +
+                     (has_cert ? "tls_cert = \"" + config.api.tls_cert : "tls_key = \"" + config.api.tls_key) +
+                     "\" needs it (HTTPS takes both the certificate and its private key, or neither)"};
+    }
+    for (std::string* tls_path : {&config.api.tls_cert, &config.api.tls_key}) {
+        std::filesystem::path path = *tls_path;
+        if (!tls_path->empty() && path.is_relative())
+            *tls_path = (std::filesystem::path(file).parent_path() / path).string();
     }
     return config;
 }

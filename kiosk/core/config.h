@@ -45,6 +45,11 @@ struct StationConfig {
         std::string listen = "127.0.0.1:8600"; // HOST:PORT of the HTTP API; loopback by default
         bool allow_lan = false;                // true: listen may name a non-loopback address
         int token_ttl_h = 12;                  // a login token expires after this many hours
+        // HTTPS: the server certificate and its private key, PEM files (a relative path is taken
+        // from the config file's folder). Both set: the API serves HTTPS only; neither: plain HTTP.
+        // One alone is an error; the files are checked before the kiosk starts (kiosk/api/tls_identity.h).
+        std::string tls_cert;
+        std::string tls_key;
     } api;
     struct Help {
         int level1_after_s = 60;               // not acknowledged this long: escalation level 1
