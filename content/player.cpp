@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
@@ -152,6 +153,7 @@ struct VideoPlayer::Impl {
     void load(VideoDeck& deck, const std::string& item, const std::filesystem::path& file, DeckState state);
     void play_now(const std::string& item, const std::filesystem::path& file);
     void preroll_now(const std::string& item, const std::filesystem::path& file);
+    void pause_now(bool paused);
 };
 
 namespace {
@@ -323,6 +325,22 @@ void VideoPlayer::Impl::preroll_now(const std::string& item, const std::filesyst
     load(deck, item, file, DeckState::prerolling);
 }
 
+// A paused item's deck is `held` (as a pre-roll on its first frame is): no frames taken, no
+// hang check; resuming makes it `playing` again with a fresh progress time.
+void VideoPlayer::Impl::pause_now(bool paused) {
+    int index = active.load();
+    if (index < 0) return;
+    VideoDeck& deck = decks[std::size_t(index)];
+    {
+        std::lock_guard lock(deck.mutex);
+        if (deck.state != (paused ? DeckState::playing : DeckState::held)) return;
+        deck.state = paused ? DeckState::held : DeckState::playing;
+        deck.last_progress = SteadyClock::now();
+        deck.last_time_ms = -1;
+    }
+    libvlc_media_player_set_pause(deck.player, paused ? 1 : 0);
+}
+
 void VideoPlayer::Impl::supervise() {
     auto now = SteadyClock::now();
     for (VideoDeck& deck : decks) {
@@ -474,6 +492,18 @@ void VideoPlayer::preroll(const std::string& item, const std::filesystem::path& 
 void VideoPlayer::stop() {
     impl_->post([impl = impl_.get()] {
         for (VideoDeck& deck : impl->decks) impl->stop_deck(deck);
+    });
+}
+
+void VideoPlayer::pause(bool paused) {
+    impl_->post([impl = impl_.get(), paused] { impl->pause_now(paused); });
+}
+
+void VideoPlayer::set_volume(float volume) {
+    int percent = int(std::lround(std::clamp(volume, 0.f, 1.f) * 100.f));
+    impl_->post([impl = impl_.get(), percent] {
+        for (VideoDeck& deck : impl->decks)
+            if (deck.player) libvlc_audio_set_volume(deck.player, percent);  // -1 without audio: ignored
     });
 }
 

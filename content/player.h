@@ -72,6 +72,11 @@ public:
     void preroll(const std::string& item, const std::filesystem::path& file);
     // Any thread. Stops everything; the last frame stays available.
     void stop();
+    // Any thread. Pauses (true) or resumes (false) the playing item; its frame stays up, and a
+    // paused item is never reported as hung. No effect when nothing plays.
+    void pause(bool paused);
+    // Any thread. Sound volume of both decks, 0..1 (audio players only).
+    void set_volume(float volume);
 
     // UI thread only (one consumer). When the playing deck has a frame newer than the last one
     // taken, calls `use` with it (valid only during the call) and returns true.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes the demo content folder (content.toml + media/) for a Shanghai neighbourhood station:
 # ffmpeg test patterns with Chinese captions (WenQuanYi Micro Hei), poster images, notices and
-# ticker lines. Nothing here is committed media; the build runs this into
+# ticker lines, and two 学习驿站 lessons (a captioned slide with a tone for sound; a lesson's
+# title on the kiosk is its file name). Nothing here is committed media; the build runs this into
 # build/share/station/demo-content, and `station-kiosk --demo` packs it with a demo key and
 # activates it when the kiosk's content store is empty.
 #
@@ -17,7 +18,7 @@ font=$(fc-match -f '%{file}' 'WenQuanYi Micro Hei' 2>/dev/null || true)
 
 tmp="$out.tmp.$$"
 rm -rf "$tmp"
-mkdir -p "$tmp/media" "$tmp/captions"
+mkdir -p "$tmp/media/lessons" "$tmp/captions"
 trap 'rm -rf "$tmp"' EXIT
 
 # Captions go through textfile= so that Chinese punctuation needs no filter escaping.
@@ -33,6 +34,17 @@ clip() {  # NAME SOURCE CAPTION
         -c:v libx264 -preset veryfast -crf 30 -pix_fmt yuv420p -movflags +faststart "$tmp/media/$1.mp4"
 }
 
+# A still slide keeps every frame of a lesson alike, so its picture is the same whenever a test
+# or the audit looks; the tone is there to be heard.
+lesson() {  # NAME COLOUR LINE SECONDS TONE_HZ
+    local filter
+    filter="$(caption_filter "$1" "$1" 64 220),$(caption_filter "$1-line" "$3" 40 400)"
+    ffmpeg -nostdin -loglevel error -y -f lavfi -i "color=c=$2:size=1280x720:rate=5" \
+        -f lavfi -i "sine=frequency=$5:sample_rate=44100" -t "$4" -vf "$filter" \
+        -c:v libx264 -preset veryfast -crf 28 -pix_fmt yuv420p -c:a aac -b:a 64k -shortest \
+        -movflags +faststart "$tmp/media/lessons/$1.mp4"
+}
+
 poster() {  # NAME COLOUR TITLE LINE
     local filter
     filter="$(caption_filter "$1-title" "$3" 120 360),$(caption_filter "$1-line" "$4" 64 600)"
@@ -40,9 +52,11 @@ poster() {  # NAME COLOUR TITLE LINE
         "$tmp/media/$1.png"
 }
 
-clip baduanjin testsrc2 "健身八段锦 · 每天十分钟，筋骨更灵活"
-clip anti-fraud smptebars "防范电信诈骗：陌生来电要转账，先挂电话再核实"
-clip sorting rgbtestsrc "垃圾分类：湿垃圾、干垃圾、可回收物、有害垃圾"
+clip 健身八段锦 testsrc2 "健身八段锦 · 每天十分钟，筋骨更灵活"
+clip 防范电信诈骗 smptebars "防范电信诈骗：陌生来电要转账，先挂电话再核实"
+clip 垃圾分类 rgbtestsrc "垃圾分类：湿垃圾、干垃圾、可回收物、有害垃圾"
+lesson 智能手机入门：视频通话 "0x14548F" "打开微信，点右上角的“+”，再点“视频通话”" 20 440
+lesson 防跌倒小知识 "0x1E5B32" "起身慢一点：先坐稳，再扶着站起来" 20 523
 poster welcome "0x9E1010" "欢迎来到党群服务站" "有事点一下，我们来帮您"
 poster volunteers "0x14548F" "志愿者招募" "周末助老服务 · 报名请到服务台"
 
@@ -53,6 +67,16 @@ title = "示范党群服务站 · 演示内容"
 version = 1
 
 [[items]]
+id = "lesson-video-call"
+kind = "video"
+file = "media/lessons/智能手机入门：视频通话.mp4"
+
+[[items]]
+id = "lesson-falls"
+kind = "video"
+file = "media/lessons/防跌倒小知识.mp4"
+
+[[items]]
 id = "welcome"
 kind = "image"
 file = "media/welcome.png"
@@ -61,12 +85,12 @@ duration_s = 8
 [[items]]
 id = "baduanjin"
 kind = "video"
-file = "media/baduanjin.mp4"
+file = "media/健身八段锦.mp4"
 
 [[items]]
 id = "anti-fraud"
 kind = "video"
-file = "media/anti-fraud.mp4"
+file = "media/防范电信诈骗.mp4"
 
 [[items]]
 id = "volunteers"
@@ -77,7 +101,7 @@ duration_s = 8
 [[items]]
 id = "sorting"
 kind = "video"
-file = "media/sorting.mp4"
+file = "media/垃圾分类.mp4"
 
 [[items]]
 id = "notice-flu"

@@ -258,6 +258,45 @@ Result<AuditReport> run_audit(Station& station, int width, int height, double dp
             }
         }
     }
+    // "还需要时间吗？" over a service screen, at both type sizes. Only what the prompt draws is
+    // measured: the screen under it is dimmed on purpose, and was audited on its own above.
+    auto service = std::find_if(screens.begin(), screens.end(), [](const auto& s) {
+        return s->parent() == "home" && std::string(s->name()) != "help";
+    });
+    for (bool large : {false, true}) {
+        if (service == screens.end()) break;
+        ui.help().dismiss();
+        ui.prefs().large_text = large;
+        open_screen(ui.navigator(), screens, (*service)->name());
+        render_settled(kiosk);
+        FrameRecord under;
+        record_frame(&under);
+        kiosk.render_frame();
+        record_frame(nullptr);
+        ui.show_idle_prompt();
+        render_settled(kiosk);
+        FrameRecord record;
+        record_frame(&record);
+        kiosk.render_frame();
+        record_frame(nullptr);
+        set_text_hidden(true);
+        kiosk.render_frame();
+        set_text_hidden(false);
+        // The prompt is drawn after the screen: its items follow the screen's in the record.
+        FrameRecord prompt;
+        prompt.targets.assign(record.targets.begin() + std::ptrdiff_t(std::min(under.targets.size(), record.targets.size())),
+                              record.targets.end());
+        prompt.texts.assign(record.texts.begin() + std::ptrdiff_t(std::min(under.texts.size(), record.texts.size())),
+                            record.texts.end());
+        std::string where = std::string("idle_prompt[") + (*service)->name() + (large ? ", large" : "") + "]";
+        if (!prompt.find("##more_time")) report.violations.push_back(where + ": the prompt's button was not drawn");
+        auditor.check(where, prompt, kiosk.pixels_rgba());
+        ++report.renders;
+        if (const DrawnTarget* button = prompt.find("##more_time")) {  // answered, as a visitor would
+            simulate_tap(button->rect.center());
+            kiosk.render_frame();
+        }
+    }
     ui.help().dismiss();
     ui.prefs().large_text = false;
     return report;

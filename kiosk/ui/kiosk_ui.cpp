@@ -74,12 +74,14 @@ Result<std::unique_ptr<KioskUi>> KioskUi::create(Station& station, SDL_Window* w
         return Error{"cannot initialise the Dear ImGui SDL backends"};
     ui->backends_ready_ = true;
     ui->signage_ = std::make_unique<SignageView>(station, renderer, ui_queue, ui->worker_);
+    ui->lessons_ = std::make_unique<LessonPlayer>(station, renderer, ui_queue, ui->worker_, ui->voice_);
     return ui;
 }
 
 KioskUi::~KioskUi() {
     worker_.wait_idle();  // no task may outlive the session it reports to
     help_.reset();
+    lessons_.reset();  // stops the lesson's player while the renderer is still there
     signage_.reset();  // stops the video player while the renderer is still there
     if (backends_ready_) {
         ImGui_ImplSDLRenderer_Shutdown();
@@ -92,7 +94,7 @@ ScreenContext KioskUi::context() {
     int w = 0, h = 0;
     SDL_GetWindowSize(window_, &w, &h);
     return ScreenContext{station_, theme_, active_fonts(), navigator_, *help_, ImVec2(float(w), float(h)), &prefs_,
-                         signage_.get()};
+                         signage_.get(), lessons_.get()};
 }
 
 bool KioskUi::process_event(const SDL_Event& event) {
@@ -150,6 +152,9 @@ bool KioskUi::idle_rules_apply() {
 }
 
 void KioskUi::update_idle(int64_t now_ms) {
+    // A lesson playing is activity: the timeout counts from when it ends or the visitor pauses it,
+    // so a ten-minute lesson is never cut off at 90 s, and a visitor who walks away is still reset.
+    if (lessons_ && lessons_->keeps_visitor()) last_input_ms_ = now_ms;
     // Nobody at the touchscreen: home gives way to the attract loop when there is content.
     if (navigator_.current() == "home" && !help_->current() && signage_ &&
         now_ms - last_input_ms_ >= int64_t(station_.config().ui.idle_timeout_s) * 1000 && signage_->has_content()) {
@@ -182,6 +187,7 @@ void KioskUi::end_visit() {
 
 void KioskUi::draw_idle_prompt(int64_t now_ms) {
     ScreenContext ctx = context();
+    const Fonts& fonts = active_fonts();  // 大字 enlarges the prompt too
     const Palette& c = theme_.colors;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ctx.size);
@@ -189,26 +195,42 @@ void KioskUi::draw_idle_prompt(int64_t now_ms) {
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0, 0, 0, 0.55f));
     ImGui::Begin("##idle", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
-    float width = std::min(ctx.size.x * 0.8f, theme_.mm(220)),
-          height = std::min(ctx.size.y * 0.6f, theme_.mm(140));
+    // Laid out from the type it holds, so that 大字's sizes fit as well as the normal ones: the
+    // question and the countdown wrap inside the panel, the button takes what is left of it.
+    std::string question = tr("idle.more_time"), label = tr("idle.continue");
+    int64_t seconds = std::max<int64_t>(0, (idle_prompt_since_ms_ + kIdleGraceMs - now_ms + 999) / 1000);
+    std::string countdown = fill(tr("idle.countdown"), {{"s", std::to_string(seconds)}});
+    float margin = theme_.mm(4), pad = theme_.mm(6), gap = theme_.mm(3);
+    float width = std::max(theme_.mm(220), text_size(fonts.tile, label).x + 4 * pad);
+    width = std::min(width, ctx.size.x - 2 * margin);
+    float inner = width - 2 * pad;
+    float question_h = wrapped_height(fonts.title, inner, question);
+    float countdown_h = wrapped_height(fonts.body, inner, countdown);
+    float text_h = pad + question_h + gap + countdown_h + 2 * gap + pad;
+    float button_h = std::max({theme_.mm(Theme::kMinTargetMm + 10), line_height(fonts.tile) + theme_.mm(8),
+                               std::min(ctx.size.y * 0.6f, theme_.mm(140)) - text_h});
+    float height = std::min(text_h + button_h, ctx.size.y - 2 * margin);
     Rect panel{ImVec2((ctx.size.x - width) / 2, (ctx.size.y - height) / 2),
                ImVec2((ctx.size.x + width) / 2, (ctx.size.y + height) / 2)};
     ImGui::GetWindowDrawList()->AddRectFilled(panel.min, panel.max, c.tile.u32(), theme_.mm(4));
-    text_centered(fonts_.title, ImVec2(panel.center().x, panel.min.y + height * 0.18f), c.text,
-                  tr("idle.more_time"));
-    int64_t seconds = std::max<int64_t>(0, (idle_prompt_since_ms_ + kIdleGraceMs - now_ms + 999) / 1000);
-    text_centered(fonts_.body, ImVec2(panel.center().x, panel.min.y + height * 0.34f), c.text_muted,
-                  fill(tr("idle.countdown"), {{"s", std::to_string(seconds)}}));
-    Rect button{ImVec2(panel.min.x + width * 0.1f, panel.min.y + height * 0.5f),
-                ImVec2(panel.max.x - width * 0.1f, panel.max.y - height * 0.1f)};
+    float y = text_wrapped(fonts.title, ImVec2(panel.min.x + pad, panel.min.y + pad), inner, c.text, question,
+                           Align::center);
+    text_wrapped(fonts.body, ImVec2(panel.min.x + pad, y + gap), inner, c.text_muted, countdown, Align::center);
+    Rect button{ImVec2(panel.min.x + pad, panel.max.y - pad - (height - text_h)), ImVec2(panel.max.x - pad, panel.max.y - pad)};
     ButtonLook look{c.help, c.help_pressed, c.help_text, c.help, 0, theme_.mm(3)};
     if (touch_button("##more_time", button, look)) {
         idle_prompt_ = false;
         last_input_ms_ = now_ms;  // 90 s more: the timeout counts again from this tap
     }
-    text_centered(fonts_.tile, button.center(), c.help_text, tr("idle.continue"));
+    ImFont* label_font = text_size(fonts.tile, label).x <= button.width() - theme_.mm(4) ? fonts.tile : fonts.title;
+    text_centered(label_font, button.center(), c.help_text, label);
     ImGui::End();
     ImGui::PopStyleColor();
+}
+
+void KioskUi::show_idle_prompt() {
+    idle_prompt_ = true;
+    idle_prompt_since_ms_ = station_.clock().now_ms();
 }
 
 void KioskUi::render_frame() {
@@ -246,6 +268,7 @@ void KioskUi::render_frame() {
         }
         signage_->idle();  // no screen drew the content this frame: the video stops
     }
+    if (lessons_) lessons_->idle();  // the lessons screen did not draw: the lesson stops
 
     ImGui::Render();
     const Rgb& bg = theme_.colors.background;

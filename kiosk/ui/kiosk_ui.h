@@ -12,6 +12,7 @@
 #include "kiosk/core/worker.h"
 #include "kiosk/ui/fonts.h"
 #include "kiosk/ui/help_session.h"
+#include "kiosk/ui/lesson_player.h"
 #include "kiosk/ui/screen.h"
 #include "kiosk/ui/theme.h"
 #include "kiosk/ui/voice.h"
@@ -46,8 +47,10 @@ public:
     ScreenContext context();                        // what the screens draw with, this frame
     HelpSession& help() { return *help_; }
     SignageView& signage() { return *signage_; }    // content, attract loop, emergency notices
+    LessonPlayer& lessons() { return *lessons_; }   // 学习驿站's video lessons
     Voice& voice() { return voice_; }
     bool idle_prompt_showing() const { return idle_prompt_; }
+    void show_idle_prompt();  // "还需要时间吗？" now, as the idle timeout shows it (the audit measures it)
     Worker& worker() { return worker_; }
 
 private:
@@ -77,6 +80,7 @@ private:
     bool swallow_touch_ = false;            // the touch that left the attract loop is not a tap
     std::unique_ptr<HelpSession> help_;  // after worker_: its tasks reference the session
     Voice voice_;
+    std::unique_ptr<LessonPlayer> lessons_;  // after voice_ and worker_, which it uses
     int64_t last_input_ms_ = 0;  // station clock; the idle timeout counts from here
     bool idle_prompt_ = false;   // "还需要时间吗？" is showing
     int64_t idle_prompt_since_ms_ = 0;

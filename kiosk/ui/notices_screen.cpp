@@ -1,6 +1,9 @@
 // 通知公告: the active content's notices, one at a time in large print, 上一页 / 下一页 to turn;
 // 读给我听 plays the notice's recorded narration through Voice. Without content: 暂无通知.
+// 学习驿站 (LessonsScreen, below): the video lessons, played in the screen's body.
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 
@@ -8,6 +11,7 @@
 
 #include "content/store.h"
 #include "kiosk/core/catalogue.h"
+#include "kiosk/ui/lesson_player.h"
 #include "kiosk/ui/notices.h"
 #include "kiosk/ui/screens_common.h"
 #include "kiosk/ui/voice.h"
@@ -131,46 +135,172 @@ private:
     int last_frame_ = -10;
 };
 
+// 学习驿站: the active content's video lessons, a page at a time. A tap on one plays it large in
+// the body, with sound (LessonPlayer), its title, length and state in words, and big 暂停/继续,
+// 从头播放 and 返回列表 under it. A lesson that cannot play says so above the list.
 class LessonsScreen final : public Screen {
 public:
     const char* name() const override { return "lessons"; }
 
+    // The demo content's first lesson playing, paused, and with its file gone.
+    std::vector<ScreenState> states() const override {
+        return {
+            {"playing",
+             [](ScreenContext& ctx) {
+                 if (open_first(ctx, false)) ctx.lessons->wait_for_picture(std::chrono::seconds(20));
+             }},
+            {"paused",
+             [](ScreenContext& ctx) {
+                 if (!open_first(ctx, false)) return;
+                 ctx.lessons->wait_for_picture(std::chrono::seconds(20));
+                 ctx.lessons->toggle_pause();
+             }},
+            {"cannot_play",
+             [](ScreenContext& ctx) {
+                 if (open_first(ctx, true)) ctx.lessons->wait_for_picture(std::chrono::seconds(20));
+             }},
+        };
+    }
+
     void draw(ScreenContext& ctx) override {
         int frame = ImGui::GetFrameCount();
-        if (frame != last_frame_ + 1) {
-            lessons_.clear();
-            pager_.page = 0;
-            if (auto active = ctx.station.content().active())
-                lessons_ = lessons_from(active->manifest.content);
-        }
+        if (frame != last_frame_ + 1) load(ctx);
         last_frame_ = frame;
-        const Theme& theme = ctx.theme;
-        const Palette& c = theme.colors;
         Rect body = service_page(ctx, tr("tile.lessons"));
-        if (lessons_.empty()) {
-            text_wrapped(ctx.fonts.tile, body.min, body.width(), c.text, tr("screens.lessons.none"));
-            return;
-        }
-        float y = text_wrapped(ctx.fonts.body, body.min, body.width(), c.text_muted,
-                               tr("screens.lessons.list_only"));
-        Rect list{ImVec2(body.min.x, y + theme.mm(2)), body.max};
-        float row_h = line_height(ctx.fonts.tile) + theme.mm(4);
-        Rect rows = pager_.layout(ctx, list, row_h, int(lessons_.size()));
-        for (int i = 0; i < pager_.per_page && pager_.first() + i < int(lessons_.size()); ++i) {
-            const LessonView& l = lessons_[pager_.first() + i];
-            float top = rows.min.y + i * (row_h + theme.mm(3));
-            std::string line = std::to_string(pager_.first() + i + 1) + ". " + l.title;
-            if (l.duration_s > 0)
-                line +=
-                    fill(tr("screens.lessons.minutes"), {{"m", std::to_string((l.duration_s + 59) / 60)}});
-            text_at(ctx.fonts.tile, ImVec2(rows.min.x, top + theme.mm(2)), c.text, line);
-        }
+        if (ctx.lessons) ctx.lessons->update();  // an end or a failure shows in this frame
+        if (ctx.lessons && ctx.lessons->lesson())
+            draw_lesson(ctx, *ctx.lessons, body);
+        else
+            draw_list(ctx, body);
     }
 
     int64_t ms_until_change(const ScreenContext& ctx) const override { return header_ms_until_change(ctx); }
 
 private:
+    static std::string clock_text(int64_t seconds) {  // 75 -> "1:15", 3725 -> "1:02:05"
+        char text[32];
+        if (seconds >= 3600)
+            std::snprintf(text, sizeof text, "%d:%02d:%02d", int(seconds / 3600), int(seconds / 60 % 60),
+                          int(seconds % 60));
+        else
+            std::snprintf(text, sizeof text, "%d:%02d", int(seconds / 60), int(seconds % 60));
+        return text;
+    }
+
+    static bool open_first(ScreenContext& ctx, bool missing) {
+        auto active = ctx.station.content().active();
+        if (!ctx.lessons || !active) return false;
+        auto lessons = lessons_from(active->manifest.content);
+        if (lessons.empty()) return false;
+        std::filesystem::path file = missing ? ctx.station.data_dir() / "no-such-lesson.mp4"
+                                             : active->media_path(lessons.front().file);
+        ctx.lessons->open(lessons.front(), file, active->info.version);
+        return true;
+    }
+
+    void load(ScreenContext& ctx) {
+        lessons_.clear();
+        files_.clear();
+        version_ = 0;
+        pager_.page = 0;
+        auto active = ctx.station.content().active();
+        if (!active) return;  // no content yet: 暂时没有视频课程
+        lessons_ = lessons_from(active->manifest.content);
+        for (const auto& l : lessons_) files_[l.id] = active->media_path(l.file);
+        version_ = active->info.version;
+    }
+
+    // One line in the tile font, or a smaller one of the scale when it would not fit `width`.
+    static ImFont* fitting_font(ScreenContext& ctx, const std::string& text, float width) {
+        for (ImFont* font : {ctx.fonts.tile, ctx.fonts.title, ctx.fonts.body})
+            if (text_size(font, text).x <= width) return font;
+        return ctx.fonts.body;
+    }
+
+    void draw_list(ScreenContext& ctx, const Rect& body) {
+        const Theme& theme = ctx.theme;
+        const Palette& c = theme.colors;
+        float y = body.min.y;
+        if (ctx.lessons && !ctx.lessons->failure().empty()) {
+            // Framed, and in words: a lesson that would not play, and what to do instead.
+            float pad = theme.mm(3);
+            const std::string& note = ctx.lessons->failure();
+            float h = wrapped_height(ctx.fonts.title, body.width() - 2 * pad, note) + 2 * pad;
+            ImGui::GetWindowDrawList()->AddRect(body.min, ImVec2(body.max.x, y + h), c.help.u32(), theme.mm(2),
+                                                0, std::max(2.f, theme.mm(0.8)));
+            text_wrapped(ctx.fonts.title, ImVec2(body.min.x + pad, y + pad), body.width() - 2 * pad, c.text, note);
+            y += h + theme.mm(3);
+        }
+        if (lessons_.empty()) {
+            text_wrapped(ctx.fonts.tile, ImVec2(body.min.x, y), body.width(), c.text, tr("screens.lessons.none"));
+            return;
+        }
+        y = text_wrapped(ctx.fonts.body, ImVec2(body.min.x, y), body.width(), c.text_muted, tr("lessons.pick"));
+        Rect list{ImVec2(body.min.x, y + theme.mm(2)), body.max};
+        float row_h = std::max(theme.mm(Theme::kMinTargetMm + 4), line_height(ctx.fonts.tile) + theme.mm(4));
+        Rect rows = pager_.layout(ctx, list, row_h, int(lessons_.size()));
+        ButtonLook look{c.tile, c.tile_pressed, c.text, c.tile_border, std::max(2.f, theme.mm(0.6)), theme.mm(3)};
+        for (int i = 0; i < pager_.per_page && pager_.first() + i < int(lessons_.size()); ++i) {
+            int index = pager_.first() + i;
+            const LessonView& l = lessons_[size_t(index)];
+            float top = rows.min.y + float(i) * (row_h + theme.mm(3));
+            Rect row{ImVec2(rows.min.x, top), ImVec2(rows.max.x, top + row_h)};
+            ImGui::PushID(index);
+            bool tapped = touch_button("##lesson", row, look);
+            ImGui::PopID();
+            std::string line = std::to_string(index + 1) + ". " + l.title;
+            int length = ctx.lessons ? ctx.lessons->length_s(l, files_[l.id]) : l.duration_s;
+            if (length > 0)
+                line += fill(tr("screens.lessons.minutes"), {{"m", std::to_string((length + 59) / 60)}});
+            ImFont* font = fitting_font(ctx, line, row.width() - theme.mm(8));
+            text_at(font, ImVec2(row.min.x + theme.mm(4), row.center().y - font->FontSize / 2), c.text, line);
+            if (tapped && ctx.lessons) ctx.lessons->open(l, files_[l.id], version_);
+        }
+    }
+
+    void draw_lesson(ScreenContext& ctx, LessonPlayer& player, const Rect& body) {
+        const Theme& theme = ctx.theme;
+        const Palette& c = theme.colors;
+        const LessonView lesson = *player.lesson();
+        float gap = theme.mm(3);
+        ImFont* title_font = fitting_font(ctx, lesson.title, body.width());
+        text_at(title_font, body.min, c.text, lesson.title);
+        float y = body.min.y + line_height(title_font);
+
+        using State = LessonPlayer::State;
+        std::string status = player.state() == State::paused ? tr("lessons.paused")
+                             : player.state() == State::ended ? tr("lessons.ended")
+                             : player.held()                  ? tr("lessons.held")
+                                                              : tr("lessons.playing");
+        int length = player.length_s(lesson, files_.count(lesson.id) ? files_[lesson.id] : std::filesystem::path());
+        std::string at = clock_text(player.elapsed_ms() / 1000);
+        if (length > 0)
+            status += "  " + fill(tr("lessons.progress"), {{"at", at}, {"len", clock_text(length)}});
+        text_at(ctx.fonts.body, ImVec2(body.min.x, y), c.text_muted, status);
+        y += line_height(ctx.fonts.body);
+
+        // Three big controls under the picture, in the same places whatever the state.
+        float controls_h = std::max(theme.mm(Theme::kMinTargetMm + 6), line_height(ctx.fonts.tile) + theme.mm(6));
+        float slot_gap = theme.mm(4);
+        float slot_w = (body.width() - 2 * slot_gap) / 3;
+        float top = body.max.y - controls_h;
+        auto slot = [&](int n) {
+            float x = body.min.x + float(n) * (slot_w + slot_gap);
+            return Rect{ImVec2(x, top), ImVec2(x + slot_w, body.max.y)};
+        };
+        player.draw_video(ctx, Rect{ImVec2(body.min.x, y + gap / 2), ImVec2(body.max.x, top - gap)});
+        if (player.state() != State::ended) {
+            bool paused = player.state() == State::paused;
+            if (big_button(ctx, "##lesson_pause", slot(0), paused ? tr("lessons.resume") : tr("lessons.pause")))
+                player.toggle_pause();
+        }
+        if (big_button(ctx, "##lesson_restart", slot(1), tr("lessons.restart"))) player.restart();
+        if (big_button(ctx, "##lesson_back", slot(2), tr("lessons.back_to_list"))) player.close();
+    }
+
     std::vector<LessonView> lessons_;
+    std::map<std::string, std::filesystem::path> files_;  // lesson id -> its file in the store
+    int64_t version_ = 0;
     Pager pager_;
     int last_frame_ = -10;
 };

@@ -38,6 +38,7 @@ private:
 
 // What the visitor chose for this visit; KioskUi resets it when the visitor leaves.
 class SignageView;
+class LessonPlayer;
 
 struct DisplayPrefs {
     bool large_text = false;                          // 大字: ctx.fonts is the large set
@@ -52,6 +53,7 @@ struct ScreenContext {
     ImVec2 size;                                      // window size in pixels
     DisplayPrefs* prefs = nullptr;                    // null where no visitor can change them
     SignageView* signage = nullptr;                   // the station's content player (signage_view.h)
+    LessonPlayer* lessons = nullptr;                  // 学习驿站's video lessons (lesson_player.h)
     bool portrait() const { return size.y > size.x; }
     bool large_text() const { return prefs && prefs->large_text; }
 };
