@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "admin/client/tls.h"
@@ -125,6 +126,34 @@ void KioskLink::reset_pin(const std::string& user, const std::string& pin) {
     });
 }
 
+void KioskLink::create_activity(const nlohmann::json& activity) {
+    act("活动已创建 " + activity.value("title", ""), [this, activity](ApiClient& c) {
+        ApiReply reply = c.post("/api/v1/activities", activity);
+        if (reply.ok()) {
+            std::lock_guard<std::mutex> guard(mutex_);
+            poll_now_ = true;
+        }
+        return reply;
+    });
+}
+
+void KioskLink::load_signups(int64_t activity_id) {
+    act("报名名单已更新", [this, activity_id](ApiClient& c) {
+        ApiReply reply = c.get("/api/v1/activities/" + std::to_string(activity_id) + "/signups");
+        if (reply.ok()) {
+            std::lock_guard<std::mutex> guard(mutex_);
+            snapshot_.signups[activity_id] = reply.body.value("signups", nlohmann::json::array());
+        }
+        return reply;
+    });
+}
+
+void KioskLink::print_signups(int64_t activity_id, const std::string& title) {
+    act(title + " 报名名单已打印", [activity_id](ApiClient& c) {
+        return c.post("/api/v1/activities/" + std::to_string(activity_id) + "/print", nlohmann::json::object());
+    });
+}
+
 void KioskLink::refresh() {
     {
         std::lock_guard<std::mutex> guard(mutex_);
@@ -164,6 +193,7 @@ void KioskLink::poll(ApiClient& client) {
     ApiReply devices = client.get("/api/v1/devices");
     ApiReply alerts = client.get("/api/v1/alerts");
     ApiReply content = client.get("/api/v1/content");
+    ApiReply activities = client.get("/api/v1/activities");
     std::string role;
     {
         std::lock_guard<std::mutex> guard(mutex_);
@@ -201,6 +231,8 @@ void KioskLink::poll(ApiClient& client) {
     if (alerts.ok()) snapshot_.alerts = alerts.body.value("alerts", nlohmann::json::array());
     if (users.ok()) snapshot_.users = users.body.value("users", nlohmann::json::array());
     if (content.ok()) snapshot_.content = content.body;
+    snapshot_.activities_available = activities.ok();
+    if (activities.ok()) snapshot_.activities = activities.body.value("activities", nlohmann::json::array());
     if (want_thumbnail) {
         if (screenshot.ok()) {
             snapshot_.thumbnail_png = std::move(png);
@@ -252,7 +284,14 @@ void KioskLink::worker_loop() {
             poll(client);
         }
         notify();
-        if (wait_stop(options_.poll_interval)) return;
+        bool pushing = false;
+        {
+            std::lock_guard<std::mutex> guard(mutex_);
+            pushing = snapshot_.content.is_object() && snapshot_.content.contains("push");
+        }
+        // A push's progress moves by the second; the rest of the picture can wait the usual interval.
+        if (wait_stop(pushing ? std::min(options_.push_poll_interval, options_.poll_interval) : options_.poll_interval))
+            return;
     }
 }
 

@@ -48,7 +48,10 @@ struct KioskSnapshot {
     nlohmann::json alerts = nlohmann::json::array();
     bool alerts_available = false;                   // the kiosk serves /api/v1/alerts
     nlohmann::json users = nlohmann::json::array();  // admin only
-    nlohmann::json content;     // GET /api/v1/content: {"active", "previous", ...}; null until read
+    nlohmann::json content;     // GET /api/v1/content: {"active", "previous", "push"?, ...}; null until read
+    nlohmann::json activities = nlohmann::json::array();  // GET /api/v1/activities: upcoming, soonest first
+    bool activities_available = false;                    // the kiosk serves /api/v1/activities
+    std::map<int64_t, nlohmann::json> signups;            // by activity id, as last loaded (masked ids)
     nlohmann::json report;      // the latest report asked for; null until then
     std::string thumbnail_png;  // GET /api/v1/screenshot; "" when none
     std::string thumbnail_error;
@@ -67,6 +70,7 @@ struct KioskLinkOptions {
     std::string user, pin;
     std::string pinned_certificate;  // https: the kiosk's certificate SHA-256 (tls.h); "" = CA verification
     std::chrono::milliseconds poll_interval{3000};
+    std::chrono::milliseconds push_poll_interval{1000};  // while a content push is arriving
     std::chrono::milliseconds reconnect_delay{1000};
     std::chrono::milliseconds thumbnail_interval{10000};
     bool thumbnails = true;
@@ -97,6 +101,12 @@ public:
     void add_user(const std::string& user, const std::string& name, const std::string& role,
                   const std::string& pin);
     void reset_pin(const std::string& user, const std::string& pin);
+    // Activities: create one (the API's body: title, place, starts_at, ends_at, capacity,
+    // min_signups?, description?), load one's sign-ups into snapshot().signups, print its list on
+    // the kiosk's receipt printer.
+    void create_activity(const nlohmann::json& activity);
+    void load_signups(int64_t activity_id);
+    void print_signups(int64_t activity_id, const std::string& title);
     void refresh();  // poll now
 
 private:

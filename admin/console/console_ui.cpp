@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <optional>
 
 #include "admin/client/report_format.h"
 
@@ -128,6 +129,8 @@ ConsoleFonts load_console_fonts() {
     // 0x2000})))"
     builder.AddText("就医助餐维修帮办咨询其他");  // the kiosk's help categories (help.category.*)
     builder.AddText("版本打印机身份证读卡器扫码器呼叫按钮显示屏");  // content version, device names
+    builder.AddText("活动名单报名人数容量最少达到未达到地点日期开始结束创建打印刷新正在接收上一版本拉取频道已无"
+                    "身份证扫码工作人员代报标题时间内容收到共");  // activities and content tabs
     builder.AddText(
         "—…●、。「」一不中主事二人从件位作例供信停党入全内再写决出分别到前剩加务动升去发取口叫可台号合名后启"
         "员呼响回在填处备如姓字容导尚屏工已布师常幅幕应度建式当录待态急息意成我户所报按接提撤故数新无日时明显"
@@ -166,8 +169,9 @@ void apply_console_style() {
 
 const std::vector<std::pair<Tab, const char*>>& tab_names() {
     static const std::vector<std::pair<Tab, const char*>> names = {
-        {Tab::calls, "calls"},   {Tab::devices, "devices"}, {Tab::screens, "screens"},
-        {Tab::alerts, "alerts"}, {Tab::reports, "reports"}, {Tab::users, "users"}};
+        {Tab::calls, "calls"},   {Tab::devices, "devices"},       {Tab::content, "content"},
+        {Tab::screens, "screens"}, {Tab::alerts, "alerts"},     {Tab::activities, "activities"},
+        {Tab::reports, "reports"}, {Tab::users, "users"}};
     return names;
 }
 
@@ -207,9 +211,10 @@ void ConsoleUi::draw(int64_t now_ms) {
         Tab tab;
         std::string label;
     };
-    const TabInfo tabs[] = {{Tab::calls, calls_label},        {Tab::devices, "设备###devices"},
-                            {Tab::screens, "屏幕###screens"}, {Tab::alerts, "紧急通知###alerts"},
-                            {Tab::reports, "报表###reports"}, {Tab::users, "用户###users"}};
+    const TabInfo tabs[] = {{Tab::calls, calls_label},          {Tab::devices, "设备###devices"},
+                            {Tab::content, "内容###content"},     {Tab::screens, "屏幕###screens"},
+                            {Tab::alerts, "紧急通知###alerts"},   {Tab::activities, "活动###activities"},
+                            {Tab::reports, "报表###reports"},     {Tab::users, "用户###users"}};
     if (ImGui::BeginTabBar("##tabs")) {
         for (const TabInfo& info : tabs) {
             ImGuiTabItemFlags flags = tab_forced_ && tab_ == info.tab ? ImGuiTabItemFlags_SetSelected : 0;
@@ -225,6 +230,12 @@ void ConsoleUi::draw(int64_t now_ms) {
                         break;
                     case Tab::screens:
                         draw_screens(kiosks);
+                        break;
+                    case Tab::content:
+                        draw_content(kiosks);
+                        break;
+                    case Tab::activities:
+                        draw_activities(now_ms, kiosks);
                         break;
                     case Tab::alerts:
                         draw_alerts(kiosks);
@@ -528,6 +539,220 @@ void ConsoleUi::draw_alerts(const std::vector<admin::KioskSnapshot>& kiosks) {
             ImGui::PopID();
         }
         if (kiosks[i].alerts.empty() && kiosks[i].alerts_available) ImGui::TextColored(kMuted, "无");
+    }
+}
+
+namespace {
+
+std::string megabytes(double bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f MB", bytes / 1e6);
+    return text;
+}
+
+// "2026-11-28" and "09:30" in local time → ms since the epoch; nullopt when malformed.
+std::optional<int64_t> local_ms(const std::string& date, const std::string& time) {
+    std::tm parts{};
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0;
+    if (std::sscanf(date.c_str(), "%4d-%2d-%2d", &year, &month, &day) != 3 ||
+        std::sscanf(time.c_str(), "%2d:%2d", &hour, &minute) != 2 || month < 1 || month > 12 || day < 1 ||
+        day > 31 || hour > 23 || minute > 59)
+        return std::nullopt;
+    parts.tm_year = year - 1900;
+    parts.tm_mon = month - 1;
+    parts.tm_mday = day;
+    parts.tm_hour = hour;
+    parts.tm_min = minute;
+    parts.tm_isdst = -1;
+    std::time_t seconds = std::mktime(&parts);
+    if (seconds == -1) return std::nullopt;
+    return int64_t(seconds) * 1000;
+}
+
+const char* via_words(const std::string& via) {
+    if (via == "idcard") return "身份证";
+    if (via == "qr") return "扫码";
+    if (via == "staff") return "工作人员代报";
+    return via.c_str();
+}
+
+}  // namespace
+
+void ConsoleUi::draw_content(const std::vector<admin::KioskSnapshot>& kiosks) {
+    for (const auto& k : kiosks) {
+        ImGui::PushFont(fonts_.title);
+        ImGui::TextColored(k.online ? kGreen : kRed, "● %s", k.station_name.empty() ? k.url.c_str() : k.station_name.c_str());
+        ImGui::PopFont();
+        if (!k.content.is_object()) {
+            ImGui::TextColored(kMuted, "%s", k.online ? "正在获取内容版本…" : "终端离线");
+            ImGui::Spacing();
+            continue;
+        }
+        const auto active = k.content.value("active", nlohmann::json());
+        const auto previous = k.content.value("previous", nlohmann::json());
+        if (active.is_object() && active.contains("version"))
+            ImGui::Text("内容版本 %s", active["version"].dump().c_str());
+        else
+            ImGui::TextColored(kMuted, "尚无内容");
+        if (previous.is_object() && previous.contains("version")) {
+            ImGui::SameLine(0, 40);
+            ImGui::TextColored(kMuted, "上一版本 %s", previous["version"].dump().c_str());
+        }
+        const auto push = k.content.value("push", nlohmann::json());
+        if (push.is_object()) {
+            double received = push.value("bytes_received", 0.0), total = push.value("bytes_total", 0.0);
+            float fraction = total > 0 ? float(received / total) : 1.f;
+            ImGui::TextColored(kAccent, "正在接收内容版本 %s", push.value("version", nlohmann::json()).dump().c_str());
+            std::string words = megabytes(received) + " / " + megabytes(total) + "  (" +
+                                std::to_string(int(fraction * 100 + 0.5f)) + "%)";
+            ImGui::ProgressBar(fraction, ImVec2(ImGui::GetContentRegionAvail().x * 0.6f, 0), words.c_str());
+        }
+        const auto pull = k.content.value("pull", nlohmann::json());
+        if (pull.is_object()) {
+            std::string error = pull.value("error", "");
+            ImGui::TextColored(error.empty() ? kMuted : kAmber, "拉取频道 %s%s%s", pull.value("channel", "").c_str(),
+                               error.empty() ? "" : "  ", error.c_str());
+        }
+        ImGui::Spacing();
+    }
+}
+
+void ConsoleUi::draw_activities(int64_t now_ms, const std::vector<admin::KioskSnapshot>& kiosks) {
+    bool any_available = false;
+    for (const auto& k : kiosks) any_available = any_available || k.activities_available;
+    if (!any_available) {
+        ImGui::TextColored(kAmber, "终端尚未提供活动接口 (/api/v1/activities)");
+        return;
+    }
+    if (activity_date_[0] == '\0') std::snprintf(activity_date_, sizeof activity_date_, "%s", today_plus(now_ms, 1).c_str());
+    ImGui::PushFont(fonts_.title);
+    ImGui::Text("创建活动");
+    ImGui::PopFont();
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.45f);
+    ImGui::InputTextWithHint("标题##activity", "例如: 智能手机课堂", activity_title_, sizeof activity_title_);
+    ImGui::SameLine(0, 30);
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.6f);
+    ImGui::InputTextWithHint("地点##activity", "例如: 二楼活动室", activity_place_, sizeof activity_place_);
+    ImGui::SetNextItemWidth(150);
+    ImGui::InputText("日期", activity_date_, sizeof activity_date_);
+    ImGui::SameLine(0, 30);
+    ImGui::SetNextItemWidth(90);
+    ImGui::InputText("开始", activity_start_, sizeof activity_start_);
+    ImGui::SameLine(0, 30);
+    ImGui::SetNextItemWidth(90);
+    ImGui::InputText("结束", activity_end_, sizeof activity_end_);
+    ImGui::SameLine(0, 30);
+    ImGui::SetNextItemWidth(130);
+    ImGui::InputInt("容量", &activity_capacity_);
+    ImGui::SameLine(0, 30);
+    ImGui::SetNextItemWidth(130);
+    ImGui::InputInt("最少人数", &activity_minimum_);
+    activity_capacity_ = std::clamp(activity_capacity_, 1, 10000);
+    activity_minimum_ = std::clamp(activity_minimum_, 0, activity_capacity_);
+    if (big_button("创建", kRed, 160)) {
+        auto starts = local_ms(activity_date_, activity_start_);
+        auto ends = local_ms(activity_date_, activity_end_);
+        if (activity_title_[0] == '\0' || activity_place_[0] == '\0')
+            activity_problem_ = "请填写标题和地点";
+        else if (!starts || !ends)
+            activity_problem_ = "日期写作 2026-11-28，时间写作 09:30";
+        else if (*ends <= *starts)
+            activity_problem_ = "结束时间要晚于开始时间";
+        else {
+            activity_problem_.clear();
+            nlohmann::json body = {{"title", activity_title_}, {"place", activity_place_},  {"starts_at", *starts},
+                                   {"ends_at", *ends},          {"capacity", activity_capacity_},
+                                   {"min_signups", activity_minimum_}};
+            for (size_t i = 0; i < links_.size(); ++i)
+                if (kiosks[i].activities_available) links_[i]->create_activity(body);
+            activity_title_[0] = '\0';
+        }
+    }
+    if (!activity_problem_.empty()) {
+        ImGui::SameLine(0, 20);
+        ImGui::TextColored(kRed, "%s", activity_problem_.c_str());
+    }
+    ImGui::Separator();
+    for (size_t i = 0; i < kiosks.size(); ++i) {
+        const auto& k = kiosks[i];
+        if (kiosks.size() > 1) ImGui::TextColored(kMuted, "%s", k.station_name.empty() ? k.url.c_str() : k.station_name.c_str());
+        if (k.activities.empty()) {
+            ImGui::TextColored(kMuted, "暂无活动");
+            continue;
+        }
+        if (!ImGui::BeginTable(("##activities" + k.url).c_str(), 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH))
+            continue;
+        ImGui::TableSetupColumn("活动", ImGuiTableColumnFlags_WidthStretch, 3);
+        ImGui::TableSetupColumn("时间", ImGuiTableColumnFlags_WidthStretch, 2);
+        ImGui::TableSetupColumn("地点", ImGuiTableColumnFlags_WidthStretch, 2);
+        ImGui::TableSetupColumn("报名 / 容量", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+        ImGui::TableSetupColumn("最少人数", ImGuiTableColumnFlags_WidthStretch, 2);
+        ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed, 250);
+        ImGui::TableHeadersRow();
+        for (const auto& a : k.activities) {
+            int64_t id = a.value("id", int64_t(0));
+            int signups = a.value("signups", 0), minimum = a.value("min_signups", 0);
+            ImGui::PushID(("activity" + std::to_string(i) + "-" + std::to_string(id)).c_str());
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextWrapped("%s", a.value("title", "").c_str());
+            ImGui::TableNextColumn();
+            int64_t starts = a.value("starts_at", int64_t(0)), ends = a.value("ends_at", int64_t(0));
+            ImGui::Text("%s-%s", clock_text(starts, "%m-%d %H:%M").c_str(), clock_text(ends, "%H:%M").c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextWrapped("%s", a.value("place", "").c_str());
+            ImGui::TableNextColumn();
+            ImGui::Text("%d / %d", signups, a.value("capacity", 0));
+            ImGui::TableNextColumn();
+            // Colour and words: 达到 / 未达到 is never told by colour alone.
+            if (minimum == 0)
+                ImGui::TextColored(kMuted, "不限");
+            else if (a.value("goes_ahead", signups >= minimum))
+                ImGui::TextColored(kGreen, "%d 人 已达到", minimum);
+            else
+                ImGui::TextColored(kRed, "%d 人 未达到 (差 %d)", minimum, minimum - signups);
+            ImGui::TableNextColumn();
+            int64_t key = (int64_t(i) << 40) | id;
+            if (ImGui::Button("名单", ImVec2(110, 0))) {
+                shown_signups_ = shown_signups_ == key ? -1 : key;
+                if (shown_signups_ == key) links_[i]->load_signups(id);
+            }
+            ImGui::SameLine();
+            if (ImGui::Button("打印", ImVec2(110, 0))) links_[i]->print_signups(id, a.value("title", ""));
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
+        for (const auto& a : k.activities) {
+            int64_t id = a.value("id", int64_t(0));
+            if (shown_signups_ != ((int64_t(i) << 40) | id)) continue;
+            ImGui::Spacing();
+            ImGui::Text("%s 报名名单", a.value("title", "").c_str());
+            auto list = k.signups.find(id);
+            if (list == k.signups.end()) {
+                ImGui::TextColored(kMuted, "正在获取…");
+            } else if (list->second.empty()) {
+                ImGui::TextColored(kMuted, "暂无报名");
+            } else if (ImGui::BeginTable("##signups", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+                ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 50);
+                ImGui::TableSetupColumn("报名人", ImGuiTableColumnFlags_WidthStretch, 3);
+                ImGui::TableSetupColumn("方式", ImGuiTableColumnFlags_WidthStretch, 2);
+                ImGui::TableSetupColumn("时间", ImGuiTableColumnFlags_WidthStretch, 2);
+                ImGui::TableHeadersRow();
+                int n = 0;
+                for (const auto& signup : list->second) {
+                    ImGui::TableNextRow();
+                    ImGui::TableNextColumn();
+                    ImGui::Text("%d", ++n);
+                    ImGui::TableNextColumn();
+                    ImGui::Text("%s", signup.value("masked_id", "").c_str());  // masked by the kiosk
+                    ImGui::TableNextColumn();
+                    ImGui::Text("%s", via_words(signup.value("via", "")));
+                    ImGui::TableNextColumn();
+                    ImGui::Text("%s", clock_text(signup.value("at", int64_t(0)), "%m-%d %H:%M").c_str());
+                }
+                ImGui::EndTable();
+            }
+        }
     }
 }
 

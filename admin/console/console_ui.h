@@ -3,8 +3,12 @@
 //   呼叫 calls     the live help queue across kiosks: ticket, category, state in words, waiting
 //                  time, SLA countdown, escalation level; 确认 / 到达 / 解决 (with a note) in a click
 //   设备 devices   each kiosk online or not, and its devices' health
+//   内容 content   each kiosk's active content version and, while a push arrives, its progress
+//                  (the kiosk reports bytes received of the push's total in GET /api/v1/content)
 //   屏幕 screens   what each kiosk shows now (GET /api/v1/screenshot thumbnails)
 //   通知 alerts    send an emergency notice to every kiosk, withdraw one
+//   活动 activities  upcoming activities with sign-ups against the minimum (达到 / 未达到), create
+//                  one, see one's sign-ups (masked ids only), print the list on the kiosk's printer
 //   报表 reports   per day: calls, time to acknowledge, SLA share, satisfaction; chart; CSV export
 //   用户 users     (admin) accounts, add one, reset a PIN
 //
@@ -22,7 +26,7 @@
 
 namespace station::console {
 
-enum class Tab { calls, devices, screens, alerts, reports, users };
+enum class Tab { calls, devices, content, screens, alerts, activities, reports, users };
 const std::vector<std::pair<Tab, const char*>>& tab_names();  // {Tab::calls, "calls"}, ...
 
 struct ConsoleFonts {
@@ -58,6 +62,8 @@ private:
     void draw_devices(const std::vector<admin::KioskSnapshot>& kiosks);
     void draw_screens(const std::vector<admin::KioskSnapshot>& kiosks);
     void draw_alerts(const std::vector<admin::KioskSnapshot>& kiosks);
+    void draw_content(const std::vector<admin::KioskSnapshot>& kiosks);
+    void draw_activities(int64_t now_ms, const std::vector<admin::KioskSnapshot>& kiosks);
     void draw_reports(const std::vector<admin::KioskSnapshot>& kiosks);
     void draw_users(const std::vector<admin::KioskSnapshot>& kiosks);
     SDL_Texture* thumbnail(size_t kiosk, const admin::KioskSnapshot& snapshot, int* width, int* height);
@@ -81,6 +87,15 @@ private:
     char report_from_[16] = "";
     char report_to_[16] = "";
     std::string export_message_;
+    char activity_title_[128] = "";
+    char activity_place_[128] = "";
+    char activity_date_[16] = "";   // YYYY-MM-DD; today when empty
+    char activity_start_[8] = "09:30";
+    char activity_end_[8] = "11:00";
+    int activity_capacity_ = 30;
+    int activity_minimum_ = 0;
+    std::string activity_problem_;    // why the form cannot be sent, in words
+    int64_t shown_signups_ = -1;      // the activity whose sign-ups are listed ("kiosk << 40 | id")
     char new_user_[40] = "";
     char new_name_[80] = "";
     int new_role_ = 0;

@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     app.add_option("--size", size_text, "Window or screenshot size WxH (default 1280x800)");
     std::vector<std::string> tab_choices;
     for (const auto& [_, name] : station::console::tab_names()) tab_choices.push_back(name);
-    app.add_option("--tab", tab_name, "Tab to show first: calls, devices, screens, alerts, reports, users")
+    app.add_option("--tab", tab_name, "Tab to show first: calls, devices, content, screens, alerts, activities, reports, users")
         ->check(CLI::IsMember(tab_choices));
     app.add_option("--clock", fixed_clock,
                    "Draw as if the time were this (ms since the epoch; golden screenshots)");

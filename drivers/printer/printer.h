@@ -215,11 +215,25 @@ struct SignupConfirmation {
     std::string footer = "请按时参加，如需取消请告知工作人员";
 };
 
+// An activity's sign-up list for the staff (station-admin's 活动 tab): masked ids only.
+struct ActivityRoster {
+    std::string station_name;
+    std::string activity_title;
+    std::string activity_time;  // as printed
+    std::string place;
+    std::string summary;                // e.g. "报名 12 / 30 人，最少 10 人：已达到"
+    std::vector<std::string> entries;   // one line per sign-up, e.g. "1. 3101**********1234  身份证  09:30"
+    std::string printed_at;             // as printed
+    std::string title = "活动报名名单";
+    std::string empty_text = "暂无报名";
+};
+
 // Builds the job for `options` (paper width, native or raster Chinese and QR). With raster
 // output a TextRasterizer is opened from options.font_path (or fontconfig). Errors name the
 // field that could not be encoded.
 Result<PrintJob> help_ticket_job(const HelpTicket& ticket, const PrinterOptions& options);
 Result<PrintJob> signup_confirmation_job(const SignupConfirmation& signup, const PrinterOptions& options);
+Result<PrintJob> activity_roster_job(const ActivityRoster& roster, const PrinterOptions& options);
 // A Chinese test receipt with a QR code and a cut (for `stationctl device print-test`).
 Result<PrintJob> test_page_job(const PrinterOptions& options);
 

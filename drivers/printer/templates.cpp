@@ -157,6 +157,27 @@ Result<PrintJob> signup_confirmation_job(const SignupConfirmation& s, const Prin
     return w.finish();
 }
 
+Result<PrintJob> activity_roster_job(const ActivityRoster& r, const PrinterOptions& options) {
+    if (r.activity_title.empty())
+        return make_error(ErrorCode::InvalidArgument, "roster.activity_title", "", "活动名称为空 activity title is empty");
+    auto writer = ReceiptWriter::create(options);
+    if (!writer) return writer.error();
+    auto& w = *writer;
+    STATION_TRY(w.line(r.station_name, "roster.station_name", Align::Center, 1, true));
+    STATION_TRY(w.line(r.title, "roster.title", Align::Center, 2, true));
+    w.rule();
+    STATION_TRY(w.line(r.activity_title, "roster.activity_title", Align::Left, 1, true));
+    STATION_TRY(w.line(r.activity_time, "roster.activity_time"));
+    STATION_TRY(w.line(r.place, "roster.place"));
+    STATION_TRY(w.line(r.summary, "roster.summary", Align::Left, 1, true));
+    w.rule();
+    if (r.entries.empty()) STATION_TRY(w.line(r.empty_text, "roster.empty_text", Align::Center));
+    for (const std::string& entry : r.entries) STATION_TRY(w.line(entry, "roster.entries"));
+    w.rule();
+    STATION_TRY(w.line(r.printed_at, "roster.printed_at", Align::Center));
+    return w.finish();
+}
+
 Result<PrintJob> test_page_job(const PrinterOptions& options) {
     auto writer = ReceiptWriter::create(options);
     if (!writer) return writer.error();

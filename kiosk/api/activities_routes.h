@@ -7,7 +7,11 @@
 //   POST /api/v1/activities {"title","place","starts_at","ends_at","capacity","description"?,"min_signups"?}
 //        staff, editor, admin → 201 the activity; a bad body → 400 naming the field, nothing stored
 //   GET  /api/v1/activities/{id}/signups    staff, admin → {"signups": [{"masked_id","via","at"}]}; 404
-//   unknown GET  /api/v1/suggestions?since=MS       staff, editor, admin →
+//        unknown
+//   POST /api/v1/activities/{id}/print      staff, admin: the sign-up list on the receipt printer
+//        (masked ids only), audited → {"id","printed": true,"signups": N}; 404 unknown; 409 the
+//        printer's fault in words (not configured, paper out, ...); 504 not done within 20 s
+//   GET  /api/v1/suggestions?since=MS       staff, editor, admin →
 //        {"suggestions": [{"id","topic","topic_label","phrases","contact_requested","help_request_id","at"}]}
 //   Times are milliseconds since the Unix epoch.
 #pragma once

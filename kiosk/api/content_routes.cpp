@@ -4,6 +4,8 @@
 #include <httplib.h>
 
 #include <charconv>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "content/package.h"
@@ -36,6 +38,49 @@ std::uint64_t body_limit(const httplib::Request& request) {
     return kDefaultBodyLimit;
 }
 
+// What the console shows of a push arriving: the staff at the station watch it, the editor sends
+// it from elsewhere. Fed by the push routes; read by GET /api/v1/content.
+class PushProgress {
+public:
+    static constexpr int64_t kStaleMs = 120000;  // no bytes this long: the push is no longer shown
+
+    void offered(int64_t version, const nlohmann::json& missing, int64_t now_ms) {
+        std::uint64_t total = 0;
+        for (const auto& m : missing)
+            if (m.is_object()) total += m.value("size", std::uint64_t(0)) - m.value("offset", std::uint64_t(0));
+        std::lock_guard<std::mutex> guard(mutex_);
+        version_ = version;
+        total_ = total;
+        received_ = 0;
+        started_ms_ = updated_ms_ = now_ms;
+        active_ = true;
+    }
+    void received(std::uint64_t bytes, int64_t now_ms) {
+        std::lock_guard<std::mutex> guard(mutex_);
+        if (!active_) return;
+        received_ = std::min(total_, received_ + bytes);
+        updated_ms_ = now_ms;
+    }
+    void finished() {
+        std::lock_guard<std::mutex> guard(mutex_);
+        active_ = false;
+    }
+    // {"version", "bytes_received", "bytes_total", "started_at", "updated_at"}; null when none.
+    nlohmann::json to_json(int64_t now_ms) {
+        std::lock_guard<std::mutex> guard(mutex_);
+        if (!active_ || now_ms - updated_ms_ > kStaleMs) return nullptr;
+        return {{"version", version_},       {"bytes_received", received_}, {"bytes_total", total_},
+                {"started_at", started_ms_}, {"updated_at", updated_ms_}};
+    }
+
+private:
+    std::mutex mutex_;  // guards every field below
+    bool active_ = false;
+    int64_t version_ = 0;
+    std::uint64_t total_ = 0, received_ = 0;
+    int64_t started_ms_ = 0, updated_ms_ = 0;
+};
+
 }  // namespace
 
 void add_content_routes(httplib::Server& server, Station& station, TokenStore& tokens) {
@@ -59,17 +104,22 @@ void add_content_routes(httplib::Server& server, Station& station, TokenStore& t
     });
 
     ContentService& content = station.content_service();
+    // Shared by the handlers below, which httplib keeps for the server's lifetime.
+    auto progress = std::make_shared<PushProgress>();
     auto editor = [&tokens](const httplib::Request& request, httplib::Response& response) {
         return authorize(tokens, request, response, {"editor", "admin"});
     };
 
     server.Post(
-        "/api/v1/content/push", [&, editor](const httplib::Request& request, httplib::Response& response) {
+        "/api/v1/content/push", [&, editor, progress](const httplib::Request& request, httplib::Response& response) {
             if (!editor(request, response)) return;
             std::string rollback = request.get_param_value("rollback");
             if (!rollback.empty() && rollback != "1" && rollback != "0")
                 return send_error(response, 400, "rollback: expected 1 or 0 (got '" + rollback + "')");
-            reply(response, content.offer(request.body, rollback == "1"));
+            auto r = content.offer(request.body, rollback == "1");
+            if (r.status == 200 && r.body.contains("missing"))
+                progress->offered(r.body.value("version", int64_t(0)), r.body["missing"], station.clock().now_ms());
+            reply(response, r);
         });
 
     server.Get("/api/v1/content/blobs/([0-9a-f]{64})",
@@ -78,9 +128,9 @@ void add_content_routes(httplib::Server& server, Station& station, TokenStore& t
                    reply(response, content.blob_status(request.matches[1]));
                });
 
-    server.Put("/api/v1/content/blobs/([0-9a-f]{64})", [&, editor](const httplib::Request& request,
-                                                                   httplib::Response& response,
-                                                                   const httplib::ContentReader& reader) {
+    server.Put("/api/v1/content/blobs/([0-9a-f]{64})", [&, editor, progress](const httplib::Request& request,
+                                                                             httplib::Response& response,
+                                                                             const httplib::ContentReader& reader) {
         if (!editor(request, response)) return;
         std::string text = request.get_param_value("offset");
         std::uint64_t offset = 0;
@@ -89,15 +139,20 @@ void add_content_routes(httplib::Server& server, Station& station, TokenStore& t
             if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size())
                 return send_error(response, 400, "offset: expected a byte count (got '" + text + "')");
         }
-        reply(response, content.put_blob(request.matches[1], offset,
-                                         [&](const auto& receive) { return reader(receive); }));
+        reply(response, content.put_blob(request.matches[1], offset, [&](const auto& receive) {
+                  return reader([&](const char* data, size_t length) {
+                      progress->received(length, station.clock().now_ms());
+                      return receive(data, length);
+                  });
+              }));
     });
 
     server.Post("/api/v1/content/activate",
-                [&, editor](const httplib::Request& request, httplib::Response& response) {
+                [&, editor, progress](const httplib::Request& request, httplib::Response& response) {
                     auto session = editor(request, response);
                     if (!session) return;
                     auto r = content.activate();
+                    progress->finished();
                     if (r.status == 200)
                         station.audit(session->username, "content.activate", version_of(r.body));
                     reply(response, r);
@@ -113,9 +168,10 @@ void add_content_routes(httplib::Server& server, Station& station, TokenStore& t
                     reply(response, r);
                 });
 
-    server.Get("/api/v1/content", [&](const httplib::Request& request, httplib::Response& response) {
+    server.Get("/api/v1/content", [&, progress](const httplib::Request& request, httplib::Response& response) {
         if (!authorize(tokens, request, response, {"staff", "editor", "admin"})) return;
         auto r = content.status();
+        if (auto push = progress->to_json(station.clock().now_ms()); !push.is_null()) r.body["push"] = push;
         if (!content.options().channel_url.empty()) {
             auto pull = content.pull_state();
             r.body["pull"] = {{"channel", content.options().channel_url},

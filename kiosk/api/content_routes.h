@@ -8,7 +8,11 @@
 //   POST /api/v1/content/activate              → {"active": {...}}   (publishes content.activated)
 //   POST /api/v1/content/rollback              → {"active": {...}}   (publishes content.activated)
 //   GET  /api/v1/content                       staff, editor, admin → {"active", "previous", "pending",
-//                                              "versions", "blob_bytes", "pull": {...}}
+//                                              "versions", "blob_bytes", "pull": {...}, "push": {...}}
+//                                              "push" while a push is arriving (offered, not yet activated,
+//                                              bytes within the last 2 minutes): {"version", "bytes_received",
+//                                              "bytes_total", "started_at", "updated_at"} (bytes of the blobs
+//                                              the offer said were missing; ms since the epoch)
 //   POST /api/v1/content/pull                 editor, admin → 202 {"polling": true}: polls the channel now
 //                                              (409 when none is configured); GET /api/v1/content "pull" says
 //                                              how it went

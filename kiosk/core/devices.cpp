@@ -258,6 +258,34 @@ std::future<Result<Ok>> DeviceManager::print_signup(const drivers::SignupConfirm
     return future;
 }
 
+std::future<Result<Ok>> DeviceManager::print_roster(const drivers::ActivityRoster& roster) {
+    auto promise = std::make_shared<std::promise<Result<Ok>>>();
+    auto future = promise->get_future();
+    if (!status("printer")->configured) {
+        promise->set_value(Error{"printer: 未配置打印机 no printer configured ([devices] printer)"});
+        return future;
+    }
+    auto task = std::make_unique<PrinterTask>();
+    task->what = "activity roster";
+    task->build = [roster](const dr::PrinterOptions& options) { return dr::activity_roster_job(roster, options); };
+    task->done = [promise](const dr::Result<dr::PrintOutcome>& outcome) {
+        if (outcome)
+            promise->set_value(Ok{});
+        else
+            promise->set_value(Error{"printer: " + outcome.error().message});
+    };
+    {
+        std::lock_guard<std::mutex> guard(queue_mutex_);
+        if (stopping() || !started_) {
+            promise->set_value(Error{"printer: 设备管理未运行 device manager not running"});
+            return future;
+        }
+        printer_tasks_.push_back(std::move(task));
+    }
+    queue_changed_.notify_all();
+    return future;
+}
+
 void DeviceManager::on_help_called(const nlohmann::json& request) {
     const std::string source = request.value("source", std::string());
     if (source != "screen" && source != "button") return;  // staff calls on behalf: no one at this kiosk

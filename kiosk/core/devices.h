@@ -98,6 +98,8 @@ public:
     std::future<Result<Ok>> print_test_page();
     // Queues an activity sign-up confirmation (drivers::signup_confirmation_job); resolves the same way.
     std::future<Result<Ok>> print_signup(const drivers::SignupConfirmation& signup);
+    // Queues an activity's sign-up list (drivers::activity_roster_job); resolves the same way.
+    std::future<Result<Ok>> print_roster(const drivers::ActivityRoster& roster);
 
     using CardHandler = std::function<void(const CardRead&)>;
     using ScanHandler = std::function<void(const std::string& payload)>;  // validated UTF-8
