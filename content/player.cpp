@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -40,7 +41,7 @@ int align_up(int value, int alignment) {
     return (value + alignment - 1) / alignment * alignment;
 }
 
-// One I420 picture's memory, 64-byte aligned planes.
+// One picture's memory (I420: three planes; xrgb32: one), 64-byte aligned planes.
 struct FrameBuffer {
     VideoFrame frame;
     void* storage = nullptr;
@@ -50,29 +51,43 @@ struct FrameBuffer {
     ~FrameBuffer() { std::free(storage); }
 };
 
-std::shared_ptr<FrameBuffer> make_buffer(int width, int height, const int pitch[3], const int lines[3]) {
+std::shared_ptr<FrameBuffer> make_buffer(VideoPixels pixels, int width, int height, const int pitch[3],
+                                         const int lines[3]) {
     auto buffer = std::make_shared<FrameBuffer>();
-    std::size_t offsets[3], total = 0;
-    for (int i = 0; i < 3; ++i) {
+    int planes = pixels == VideoPixels::i420 ? 3 : 1;
+    std::size_t offsets[3] = {0, 0, 0}, total = 0;
+    for (int i = 0; i < planes; ++i) {
         offsets[i] = total;
         total += std::size_t(align_up(pitch[i] * lines[i], 64));
     }
     buffer->storage = std::aligned_alloc(64, total);
     if (!buffer->storage) return nullptr;
     auto* base = static_cast<std::uint8_t*>(buffer->storage);
-    // Black in YUV (16, 128, 128), so a frame drawn before the first picture is not green.
-    std::memset(base, 16, offsets[1]);
-    std::memset(base + offsets[1], 128, total - offsets[1]);
+    if (pixels == VideoPixels::i420) {
+        // Black in YUV (16, 128, 128), so a frame drawn before the first picture is not green.
+        std::memset(base, 16, offsets[1]);
+        std::memset(base + offsets[1], 128, total - offsets[1]);
+    } else {
+        std::memset(base, 0, total);
+    }
     VideoFrame& frame = buffer->frame;
+    frame.pixels = pixels;
     frame.width = width;
     frame.height = height;
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < planes; ++i) {
         frame.pitch[i] = pitch[i];
         frame.lines[i] = lines[i];
         frame.plane[i] = base + offsets[i];
     }
     return buffer;
 }
+
+// What the container says of a video before libvlc decodes it (libvlc_media_tracks_get after a
+// local parse). 0 x 0 when it does not say.
+struct SourceSize {
+    unsigned width = 0, height = 0;
+    unsigned sar_num = 1, sar_den = 1;  // sample aspect ratio: pixels may not be square
+};
 
 enum class DeckState { idle, prerolling, held, playing };
 
@@ -100,6 +115,9 @@ struct VideoDeck {
     // The picture's visible size: libvlc's format callback gives the decoder's padded size
     // (322x242 arrives as 336x258), libvlc_video_get_size() the visible one, asked off-callback.
     unsigned visible_width = 0, visible_height = 0;
+    // Set by load() before libvlc plays the item, read by the format callback.
+    SourceSize source;                  // the container's size: the buffers are made to it
+    int rgb_width = 0, rgb_height = 0;  // > 0: xrgb32 frames fitted into this box (set_rgb_output)
 };
 
 struct VideoPlayer::Impl {
@@ -110,6 +128,8 @@ struct VideoPlayer::Impl {
     std::atomic<std::uint64_t> serial{0};
     std::atomic<std::uint64_t> frames{0};
     std::atomic<bool> wake_pending{false};
+    std::atomic<std::uint64_t> rgb_box{0};           // set_rgb_output(): width << 32 | height; 0 = I420
+    std::map<std::string, SourceSize> source_sizes;  // control thread: by file, size and mtime
 
     std::mutex mutex;  // guards commands, events, stopping, nudged
     std::condition_variable changed;
@@ -154,6 +174,7 @@ struct VideoPlayer::Impl {
     void play_now(const std::string& item, const std::filesystem::path& file);
     void preroll_now(const std::string& item, const std::filesystem::path& file);
     void pause_now(bool paused);
+    SourceSize source_size(libvlc_media_t* media, const std::filesystem::path& file);
 };
 
 namespace {
@@ -163,24 +184,53 @@ namespace {
 unsigned on_format(void** opaque, char* chroma, unsigned* width, unsigned* height, unsigned* pitches,
                    unsigned* lines) {
     VideoDeck& deck = **reinterpret_cast<VideoDeck**>(opaque);
-    std::memcpy(chroma, "I420", 4);
     int w = int(*width), h = int(*height);
     if (w <= 0 || h <= 0) return 0;
-    // Rows padded to 32 bytes and planes to 32 rows: libvlc's decoders write whole macroblocks.
-    int pitch[3] = {align_up(w, 32), align_up((w + 1) / 2, 32), align_up((w + 1) / 2, 32)};
-    int rows[3] = {align_up(h, 32), align_up((h + 1) / 2, 32), align_up((h + 1) / 2, 32)};
+    std::lock_guard lock(deck.mutex);
+    // The decoder's size is padded to whole macroblocks (1920x1088 for 1080p); buffers of that
+    // size made libvlc stretch the 1080 visible rows over 1088 (a swscale pass per frame). The
+    // container's size, when it is the visible part of this one, is the picture's.
+    const SourceSize& source = deck.source;
+    if (source.width > 0 && source.height > 0 && int(source.width) <= w && int(source.height) <= h &&
+        w - int(source.width) < 64 && h - int(source.height) < 64) {
+        w = int(source.width);
+        h = int(source.height);
+    }
+    VideoPixels pixels = VideoPixels::i420;
+    int pitch[3] = {0, 0, 0}, rows[3] = {0, 0, 0};
+    if (deck.rgb_width > 0 && deck.rgb_height > 0) {
+        // 32-bit RGB at the size it is shown: libvlc's swscale converts and scales once, on its
+        // threads, instead of SDL's software renderer on the UI thread.
+        double shown_width = double(w) * source.sar_num / std::max(1u, source.sar_den);
+        double scale = std::min(deck.rgb_width / shown_width, deck.rgb_height / double(h));
+        w = std::min(deck.rgb_width, std::max(1, int(std::lround(shown_width * scale))));
+        h = std::min(deck.rgb_height, std::max(1, int(std::lround(h * scale))));
+        pixels = VideoPixels::xrgb32;
+        std::memcpy(chroma, "RV32", 4);
+        pitch[0] = align_up(w * 4, 64);
+        rows[0] = align_up(h, 32);
+    } else {
+        std::memcpy(chroma, "I420", 4);
+        // Rows padded to 32 bytes and planes to 32 rows: libvlc's decoders write whole macroblocks.
+        int chroma_width = align_up((w + 1) / 2, 32), chroma_rows = align_up((h + 1) / 2, 32);
+        pitch[0] = align_up(w, 32);
+        pitch[1] = pitch[2] = chroma_width;
+        rows[0] = align_up(h, 32);
+        rows[1] = rows[2] = chroma_rows;
+    }
+    *width = unsigned(w);
+    *height = unsigned(h);
     for (int i = 0; i < 3; ++i) {
         pitches[i] = unsigned(pitch[i]);
         lines[i] = unsigned(rows[i]);
     }
-    std::lock_guard lock(deck.mutex);
     auto same = [&](const std::shared_ptr<FrameBuffer>& b) {
-        return b && b->frame.width == w && b->frame.height == h && b->frame.pitch[0] == pitch[0] &&
-               b->frame.lines[0] == rows[0];
+        return b && b->frame.pixels == pixels && b->frame.width == w && b->frame.height == h &&
+               b->frame.pitch[0] == pitch[0] && b->frame.lines[0] == rows[0];
     };
     if (same(deck.writing) && same(deck.ready) && same(deck.front)) return 1;  // reuse: no churn
-    auto a = make_buffer(w, h, pitch, rows), b = make_buffer(w, h, pitch, rows),
-         c = make_buffer(w, h, pitch, rows);
+    auto a = make_buffer(pixels, w, h, pitch, rows), b = make_buffer(pixels, w, h, pitch, rows),
+         c = make_buffer(pixels, w, h, pitch, rows);
     if (!a || !b || !c) return 0;
     deck.writing = std::move(a);
     deck.ready = std::move(b);
@@ -273,6 +323,14 @@ void VideoPlayer::Impl::load(VideoDeck& deck, const std::string& item, const std
         return report(PlayerEventKind::failed, item, name + ": file missing");
     libvlc_media_t* media = libvlc_media_new_path(vlc, file.c_str());
     if (!media) return report(PlayerEventKind::failed, item, name + ": libvlc cannot open it");
+    SourceSize source = source_size(media, file);
+    std::uint64_t box = rgb_box.load();
+    {
+        std::lock_guard lock(deck.mutex);
+        deck.source = source;
+        deck.rgb_width = int(box >> 32);
+        deck.rgb_height = int(box & 0xffffffffu);
+    }
     libvlc_media_player_set_media(deck.player, media);
     libvlc_media_release(media);
     {
@@ -339,6 +397,50 @@ void VideoPlayer::Impl::pause_now(bool paused) {
         deck.last_time_ms = -1;
     }
     libvlc_media_player_set_pause(deck.player, paused ? 1 : 0);
+}
+
+// A local parse (container headers only, no decoding) on the control thread, remembered per file:
+// content blobs are named by their hash, so a loop parses each once. Only regular files: a
+// FIFO's bytes belong to the player.
+SourceSize VideoPlayer::Impl::source_size(libvlc_media_t* media, const std::filesystem::path& file) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) return {};
+    auto bytes = std::filesystem::file_size(file, ec);
+    auto modified = std::filesystem::last_write_time(file, ec).time_since_epoch().count();
+    if (ec) return {};
+    std::string key = file.string() + '\n' + std::to_string(bytes) + '\n' + std::to_string(modified);
+    if (auto known = source_sizes.find(key); known != source_sizes.end()) return known->second;
+    SourceSize size;
+    if (libvlc_media_parse_with_options(media, libvlc_media_parse_local, 2000) != 0) return size;
+    auto deadline = SteadyClock::now() + std::chrono::milliseconds(2500);
+    while (libvlc_media_get_parsed_status(media) == 0 && SteadyClock::now() < deadline) {
+        {
+            std::lock_guard lock(mutex);
+            if (stopping) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (libvlc_media_get_parsed_status(media) != libvlc_media_parsed_status_done) {
+        libvlc_media_parse_stop(media);
+        return size;
+    }
+    libvlc_media_track_t** tracks = nullptr;
+    unsigned count = libvlc_media_tracks_get(media, &tracks);
+    for (unsigned i = 0; i < count; ++i) {
+        const libvlc_media_track_t* track = tracks[i];
+        if (track->i_type != libvlc_track_video || !track->video || track->video->i_width == 0) continue;
+        size.width = track->video->i_width;
+        size.height = track->video->i_height;
+        if (track->video->i_sar_num > 0 && track->video->i_sar_den > 0) {
+            size.sar_num = track->video->i_sar_num;
+            size.sar_den = track->video->i_sar_den;
+        }
+        break;
+    }
+    if (count > 0) libvlc_media_tracks_release(tracks, count);
+    if (source_sizes.size() >= 256) source_sizes.clear();
+    source_sizes.emplace(key, size);
+    return size;
 }
 
 void VideoPlayer::Impl::supervise() {
@@ -499,6 +601,11 @@ void VideoPlayer::pause(bool paused) {
     impl_->post([impl = impl_.get(), paused] { impl->pause_now(paused); });
 }
 
+void VideoPlayer::set_rgb_output(int width, int height) {
+    bool rgb = width > 0 && height > 0;
+    impl_->rgb_box = rgb ? std::uint64_t(std::uint32_t(width)) << 32 | std::uint32_t(height) : 0;
+}
+
 void VideoPlayer::set_volume(float volume) {
     int percent = int(std::lround(std::clamp(volume, 0.f, 1.f) * 100.f));
     impl_->post([impl = impl_.get(), percent] {
@@ -530,8 +637,10 @@ bool VideoPlayer::take_frame(const std::function<void(const VideoFrame&)>& use) 
     impl.taken_deck = index;
     impl.taken_serial = frame->frame.serial;
     VideoFrame view = frame->frame;
-    if (visible_width > 0) view.width = std::min(view.width, int(visible_width));
-    if (visible_height > 0) view.height = std::min(view.height, int(visible_height));
+    if (view.pixels == VideoPixels::i420) {  // xrgb32 frames are the picture alone, already scaled
+        if (visible_width > 0) view.width = std::min(view.width, int(visible_width));
+        if (visible_height > 0) view.height = std::min(view.height, int(visible_height));
+    }
     use(view);
     return true;
 }

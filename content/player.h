@@ -1,6 +1,8 @@
 // The video player: libvlc decodes into the player's own I420 buffers on libvlc's threads; the
 // UI thread borrows the newest frame and uploads it (an SDL IYUV texture: no colour conversion
-// on the CPU). No SDL here, so the bench and tests use it headless.
+// on the CPU). With set_rgb_output() the frames come as 32-bit RGB at the size they are shown, for
+// a software renderer (there is no GPU to convert). No SDL here, so the bench and tests use it
+// headless.
 //
 //   - Two long-lived decks (libvlc media players). The next item is pre-rolled on the idle deck
 //     and held on its first frame; play() swaps it in, so there is no black gap between items.
@@ -22,14 +24,23 @@
 
 namespace station::content {
 
-// One decoded picture in I420: Y, U, V planes, each `pitch` bytes per row and `lines` rows
-// (pitches and rows aligned up, planes aligned to 64 bytes, as libvlc's vmem output asks).
+// How a VideoFrame's pixels are laid out.
+enum class VideoPixels {
+    i420,    // Y, U, V planes at the video's own size (the default): for a GPU's IYUV texture
+    xrgb32,  // plane[0] only, 32 bits per pixel, 0x00RRGGBB in native order (SDL_PIXELFORMAT_RGB888,
+             // libvlc's RV32), already scaled to the size asked with set_rgb_output()
+};
+
+// One decoded picture: in I420, Y, U, V planes, each `pitch` bytes per row and `lines` rows
+// (pitches and rows aligned up, planes aligned to 64 bytes, as libvlc's vmem output asks); in
+// xrgb32, plane[0] alone (pitch[1..2], lines[1..2] are 0 and plane[1..2] null).
 struct VideoFrame {
     int width = 0, height = 0;  // visible pixels
     int pitch[3] = {0, 0, 0};   // bytes per row of Y, U, V
     int lines[3] = {0, 0, 0};   // rows allocated per plane
     std::uint8_t* plane[3] = {nullptr, nullptr, nullptr};
     std::uint64_t serial = 0;  // increases with every frame the player accepts
+    VideoPixels pixels = VideoPixels::i420;
 };
 
 enum class PlayerEventKind {
@@ -77,6 +88,11 @@ public:
     void pause(bool paused);
     // Any thread. Sound volume of both decks, 0..1 (audio players only).
     void set_volume(float volume);
+    // Any thread. Items loaded after this call (play() without a pre-roll, preroll()) deliver
+    // xrgb32 frames fitted, aspect kept, into `width` x `height` pixels: libvlc converts and scales
+    // them on its own threads (swscale, SIMD). For a software renderer, which would otherwise
+    // convert and scale every frame on the UI thread. 0 x 0 (the start): I420 at the video's size.
+    void set_rgb_output(int width, int height);
 
     // UI thread only (one consumer). When the playing deck has a frame newer than the last one
     // taken, calls `use` with it (valid only during the call) and returns true.

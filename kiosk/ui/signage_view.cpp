@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <ctime>
 
@@ -39,6 +40,42 @@ Rect fit(const Rect& rect, float w, float h) {
     return {min, ImVec2(min.x + size.x, min.y + size.y)};
 }
 
+// Where a w x h picture goes in the media zone: fitted and centred; one within a pixel of its
+// fitted size (a video frame libvlc scaled to the zone, an image scaled once) lands on whole pixels
+// at its own size, so SDL's software renderer copies it instead of resampling it.
+Rect picture_rect(const Rect& rect, int w, int h) {
+    Rect picture = fit(rect, float(w), float(h));
+    if (std::abs(picture.width() - float(w)) <= 1.f && std::abs(picture.height() - float(h)) <= 1.f) {
+        ImVec2 min(std::round(picture.center().x - float(w) / 2),
+                   std::round(picture.center().y - float(h) / 2));
+        picture = {min, ImVec2(min.x + float(w), min.y + float(h))};
+    }
+    return picture;
+}
+
+bool on_whole_pixels(const Rect& rect) {
+    return rect.min.x == std::floor(rect.min.x) && rect.min.y == std::floor(rect.min.y) &&
+           rect.max.x == std::floor(rect.max.x) && rect.max.y == std::floor(rect.max.y);
+}
+
+// `area` in `color` except `hole` (up to four bands). The software renderer fills every untextured
+// ImGui quad as a blended rectangle, about 8 ms for a full 1920x1080 one on this machine: under a
+// full-screen video that was a fifth of the kiosk's CPU, for pixels the video covers anyway.
+void fill_around(ImDrawList* draw, const Rect& area, const std::optional<Rect>& hole, ImU32 color) {
+    if (!hole) return draw->AddRectFilled(area.min, area.max, color);
+    Rect h{ImVec2(std::clamp(hole->min.x, area.min.x, area.max.x),
+                  std::clamp(hole->min.y, area.min.y, area.max.y)),
+           ImVec2(std::clamp(hole->max.x, area.min.x, area.max.x),
+                  std::clamp(hole->max.y, area.min.y, area.max.y))};
+    auto band = [&](ImVec2 min, ImVec2 max) {
+        if (max.x > min.x && max.y > min.y) draw->AddRectFilled(min, max, color);
+    };
+    band(area.min, ImVec2(area.max.x, h.min.y));                  // above
+    band(ImVec2(area.min.x, h.max.y), area.max);                  // below
+    band(ImVec2(area.min.x, h.min.y), ImVec2(h.min.x, h.max.y));  // left
+    band(ImVec2(h.max.x, h.min.y), ImVec2(area.max.x, h.max.y));  // right
+}
+
 // Lines of `text` no wider than `width` (ImGui breaks CJK between characters); each drawn with
 // text_at so the glyph atlas learns new characters.
 float draw_wrapped(ImFont* font, ImVec2 top_left, float width, float max_y, Rgb color,
@@ -58,6 +95,8 @@ float draw_wrapped(ImFont* font, ImVec2 top_left, float width, float max_y, Rgb 
 
 SignageView::SignageView(Station& station, SDL_Renderer* renderer, UiQueue& ui_queue, Worker& worker)
     : station_(station), renderer_(renderer), ui_queue_(ui_queue), worker_(worker) {
+    SDL_RendererInfo info{};
+    software_renderer_ = SDL_GetRendererInfo(renderer_, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
     std::weak_ptr<bool> alive = alive_;
     subscription_ = station_.events().subscribe([this, alive, &ui_queue](const Event& event) {
         if (event.type == "content.activated") {
@@ -269,6 +308,7 @@ void SignageView::advance(ZoneRun& run, int64_t now_ms) {
         if (it->kind == content::ItemKind::video) {
             run.video = true;
             video_running_ = true;
+            use_rgb_video(run);
             player().play(id, media_path(it->file));
         } else {
             run.ends_ms = now_ms + duration;
@@ -296,9 +336,10 @@ void SignageView::prepare_next(ZoneRun& run) {
         const content::Item* it = item(id);
         if (!it || quarantine_.count(id)) continue;
         if (id == run.item) return;  // a one-item loop replays itself
-        if (it->kind == content::ItemKind::video && run.plan.kind == content::ZoneKind::media)
+        if (it->kind == content::ItemKind::video && run.plan.kind == content::ZoneKind::media) {
+            use_rgb_video(run);
             player().preroll(id, media_path(it->file));
-        else if (it->kind == content::ItemKind::image)
+        } else if (it->kind == content::ItemKind::image)
             request_image(id, zone_pixels(run.zone.width), zone_pixels(run.zone.height));
         return;
     }
@@ -399,26 +440,56 @@ void SignageView::handle_player_events(int64_t now_ms) {
     }
 }
 
+// With SDL's software renderer there is no GPU to convert I420 (the issue's "no CPU colour
+// conversion" assumes one): SDL converts an IYUV texture on the UI thread at the video's size and
+// then resamples it to the zone with a generic scaler. Asking libvlc for RGB at the zone's size
+// has its swscale (SIMD, on its own threads) convert and scale once, and the frame is copied 1:1.
+void SignageView::use_rgb_video(const ZoneRun& run) {
+    if (software_renderer_)
+        player().set_rgb_output(zone_pixels(run.zone.width), zone_pixels(run.zone.height));
+}
+
 void SignageView::upload_frame() {
     if (!player_) return;
     player_->take_frame([this](const content::VideoFrame& frame) {
-        if (!video_.texture || video_.width != frame.width || video_.height != frame.height) {
+        bool rgb = frame.pixels == content::VideoPixels::xrgb32;
+        Uint32 format = rgb ? SDL_PIXELFORMAT_RGB888 : SDL_PIXELFORMAT_IYUV;
+        if (!video_.texture || video_.width != frame.width || video_.height != frame.height ||
+            video_.format != format) {
             if (video_.texture) SDL_DestroyTexture(video_.texture);
-            video_.texture = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_IYUV, SDL_TEXTUREACCESS_STREAMING,
-                                               frame.width, frame.height);
+            video_.texture =
+                SDL_CreateTexture(renderer_, format, SDL_TEXTUREACCESS_STREAMING, frame.width, frame.height);
             video_.width = frame.width;
             video_.height = frame.height;
+            video_.format = format;
             if (!video_.texture) {
                 spdlog::error("signage: cannot create a {}x{} video texture: {}", frame.width, frame.height,
                               SDL_GetError());
                 return;
             }
         }
-        // I420 planes straight into the IYUV texture: the GPU (or SDL) converts, not our code.
-        SDL_UpdateYUVTexture(video_.texture, nullptr, frame.plane[0], frame.pitch[0], frame.plane[1],
-                             frame.pitch[1], frame.plane[2], frame.pitch[2]);
+        if (rgb) {
+            SDL_UpdateTexture(video_.texture, nullptr, frame.plane[0], frame.pitch[0]);
+        } else {
+            // I420 planes straight into the IYUV texture: the GPU converts, not our code.
+            SDL_UpdateYUVTexture(video_.texture, nullptr, frame.plane[0], frame.pitch[0], frame.plane[1],
+                                 frame.pitch[1], frame.plane[2], frame.pitch[2]);
+        }
         shown_ = &video_;
     });
+}
+
+// The media zone's picture when it is a video frame (opaque: no blending) on whole pixels: the
+// black under it is never seen, so draw() leaves it out.
+std::optional<Rect> SignageView::opaque_picture(const ZoneRun& run, const Rect& rect) const {
+    const content::Item* it = item(run.item);
+    if ((it && it->kind == content::ItemKind::notice) || shown_ != &video_ || !video_.texture)
+        return std::nullopt;
+    Rect picture = picture_rect(rect, video_.width, video_.height);
+    Rect shown{ImVec2(std::max(picture.min.x, rect.min.x), std::max(picture.min.y, rect.min.y)),
+               ImVec2(std::min(picture.max.x, rect.max.x), std::min(picture.max.y, rect.max.y))};
+    if (!on_whole_pixels(shown) || shown.width() <= 0 || shown.height() <= 0) return std::nullopt;
+    return shown;
 }
 
 void SignageView::idle() {
@@ -460,7 +531,6 @@ void SignageView::draw(ScreenContext& ctx, const Rect& area) {
     upload_frame();
 
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    draw->AddRectFilled(area.min, area.max, IM_COL32(0, 0, 0, 255));
     if (!layout_) {
         const Palette& c = ctx.theme.colors;
         draw->AddRectFilled(area.min, area.max, c.header.u32());
@@ -474,10 +544,23 @@ void SignageView::draw(ScreenContext& ctx, const Rect& area) {
     }
     Rect canvas = fit(area, float(layout_->width), float(layout_->height));
     float scale = canvas.width() / float(layout_->width);
+    auto zone_rect = [&](const ZoneRun& run) {
+        return Rect{
+            ImVec2(canvas.min.x + float(run.zone.x) * scale, canvas.min.y + float(run.zone.y) * scale),
+            ImVec2(canvas.min.x + float(run.zone.x + run.zone.width) * scale,
+                   canvas.min.y + float(run.zone.y + run.zone.height) * scale)};
+    };
+    // Black behind the layout (its margins, between zones, around a picture), not under a video.
+    std::optional<Rect> video_picture;
+    for (ZoneRun& run : runs_)
+        if (run.plan.kind == content::ZoneKind::media) {
+            show_media(run);
+            video_picture = opaque_picture(run, zone_rect(run));
+            break;
+        }
+    fill_around(draw, area, video_picture, IM_COL32(0, 0, 0, 255));
     for (ZoneRun& run : runs_) {
-        Rect rect{ImVec2(canvas.min.x + float(run.zone.x) * scale, canvas.min.y + float(run.zone.y) * scale),
-                  ImVec2(canvas.min.x + float(run.zone.x + run.zone.width) * scale,
-                         canvas.min.y + float(run.zone.y + run.zone.height) * scale)};
+        Rect rect = zone_rect(run);
         draw->PushClipRect(rect.min, rect.max, true);
         switch (run.plan.kind) {
             case content::ZoneKind::media:
@@ -500,12 +583,17 @@ void SignageView::draw(ScreenContext& ctx, const Rect& area) {
     }
 }
 
-void SignageView::draw_media(ScreenContext& ctx, ZoneRun& run, const Rect& rect) {
-    ImDrawList* draw = ImGui::GetWindowDrawList();
+void SignageView::show_media(const ZoneRun& run) {
     const content::Item* it = item(run.item);
     if (it && it->kind == content::ItemKind::image) {
         if (auto found = images_.find(run.item); found != images_.end()) shown_ = &found->second;
     }
+}
+
+void SignageView::draw_media(ScreenContext& ctx, ZoneRun& run, const Rect& rect) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const content::Item* it = item(run.item);
+    show_media(run);
     if (it && it->kind == content::ItemKind::notice) {
         const Palette& c = ctx.theme.colors;
         draw->AddRectFilled(rect.min, rect.max, c.background.u32());
@@ -517,7 +605,7 @@ void SignageView::draw_media(ScreenContext& ctx, ZoneRun& run, const Rect& rect)
     }
     // The last picture (video frame or image) stays until the next one is ready: never black.
     if (shown_ && shown_->texture) {
-        Rect picture = fit(rect, float(shown_->width), float(shown_->height));
+        Rect picture = picture_rect(rect, shown_->width, shown_->height);
         draw->AddImage(static_cast<ImTextureID>(shown_->texture), picture.min, picture.max);
     }
 }

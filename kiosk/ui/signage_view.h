@@ -6,8 +6,10 @@
 //              "content.activated"; a new version is taken at the next item boundary
 //  - plan      content::plan_at() at the station's local time, asked again at item boundaries
 //  - media     one zone plays videos through content::VideoPlayer (pre-rolled, no black gap) into
-//              an SDL IYUV texture, and images through SDL_image, decoded and scaled to the zone
-//              once on the worker; the last picture stays up until the next is ready
+//              an SDL IYUV texture (GPU renderers) or, with SDL's software renderer, 32-bit RGB
+//              frames that libvlc already scaled to the zone, copied 1:1; images through SDL_image,
+//              decoded and scaled to the zone once on the worker; the last picture stays up until
+//              the next is ready
 //  - skips     an item that fails or hangs is quarantined (until the next content version) with
 //              its reason logged and published as "signage.item_skipped" {"item","reason"}
 //  - proof     every item that leaves the screen is recorded (SignageRecords::record_play)
@@ -70,6 +72,7 @@ private:
     struct Texture {
         SDL_Texture* texture = nullptr;
         int width = 0, height = 0;
+        Uint32 format = 0;  // SDL_PIXELFORMAT_*
     };
     struct ZoneRun {
         content::ZonePlan plan;
@@ -94,8 +97,11 @@ private:
     void skip(const std::string& item, const std::string& reason, const std::string& outcome);
     int zone_pixels(int design) const;  // a design length on screen, at the last draw's scale
     void upload_frame();
+    void use_rgb_video(const ZoneRun& run);  // software renderer: frames scaled to the zone by libvlc
+    std::optional<Rect> opaque_picture(const ZoneRun& run, const Rect& rect) const;
     const content::Item* item(const std::string& id) const;
     std::filesystem::path media_path(const std::string& file) const;
+    void show_media(const ZoneRun& run);  // an image item whose texture is ready becomes shown_
     void draw_media(ScreenContext& ctx, ZoneRun& run, const Rect& rect);
     void draw_notices(ScreenContext& ctx, const ZoneRun& run, const Rect& rect);
     void draw_ticker(ScreenContext& ctx, ZoneRun& run, const Rect& rect);
@@ -121,7 +127,8 @@ private:
     std::string zone_tag_;
     Rect area_{};  // where the last draw put the layout
 
-    Texture video_;                          // IYUV, the playing video's last frame
+    bool software_renderer_ = false;         // SDL's software renderer: no GPU converts or scales
+    Texture video_;                          // IYUV or RGB888, the playing video's last frame
     std::map<std::string, Texture> images_;  // item id -> texture scaled to its zone
     std::set<std::string> images_loading_;
     Texture* shown_ = nullptr;  // what the media zone shows (never cleared)

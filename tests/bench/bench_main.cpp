@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 #include <unistd.h>
+#include <string>
 #include <vector>
 
 #include <algorithm>
@@ -135,20 +136,28 @@ void bench_frames(const std::string& data_dir) {
 
 }  // namespace
 
-int main() {
+// `station-bench` runs every group; `station-bench signage content` only the groups named
+// (window, frames, help, devices, signage, content, admin).
+int main(int argc, char** argv) {
+    std::vector<std::string> only(argv + 1, argv + argc);
+    auto wanted = [&only](const char* group) {
+        return only.empty() || std::find(only.begin(), only.end(), group) != only.end();
+    };
     station::test::TempDir window_data, frame_data;
-    try {
-        station::test::VirtualDisplay display(1920, 1080);
-        bench_window(display.name(), window_data.path().string());
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "bench: %s\n", e.what());
-        return 1;
+    if (wanted("window")) {
+        try {
+            station::test::VirtualDisplay display(1920, 1080);
+            bench_window(display.name(), window_data.path().string());
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "bench: %s\n", e.what());
+            return 1;
+        }
     }
-    bench_frames(frame_data.path().string());
-    bench_help_desk();
-    bench_devices();
-    bench_signage();
-    bench_content();
-    bench_admin_console();
+    if (wanted("frames")) bench_frames(frame_data.path().string());
+    if (wanted("help")) bench_help_desk();
+    if (wanted("devices")) bench_devices();
+    if (wanted("signage")) bench_signage();
+    if (wanted("content")) bench_content();
+    if (wanted("admin")) bench_admin_console();
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <thread>
 
@@ -95,6 +96,113 @@ TEST_CASE("a generated clip plays to its end: started, I420 frames in aligned pl
     CHECK(watch.last.pitch[0] >= 322);
     CHECK(watch.last.pitch[1] >= 161);
     CHECK_FALSE(watch.saw(PlayerEventKind::failed, "clip"));
+}
+
+// A solid-colour clip with an 8-row band at its bottom (ffmpeg's lavfi colour source and drawbox).
+bool make_banded_clip(const std::filesystem::path& out, const std::string& size, int band_top,
+                      const std::string& color, const std::string& band_color) {
+    return station::test::run_process(
+               {"ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                "color=c=" + color + ":size=" + size + ":rate=25,drawbox=x=0:y=" + std::to_string(band_top) +
+                    ":w=iw:h=8:color=" + band_color + ":t=fill",
+                "-t", "0.4", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", out.string()})
+               .exit_code == 0;
+}
+
+TEST_CASE(
+    "I420 frames are the clip's visible rows: a 242-row clip is not stretched over the decoder's padding") {
+    if (!have_ffmpeg()) {
+        MESSAGE("ffmpeg not installed: skipped");
+        return;
+    }
+    TempDir dir;
+    // Red with a blue band in rows 234..241. The decoder's buffers have 16-row padding; frames
+    // made to that height had libvlc stretch 242 rows over it and the band fell below row 241.
+    REQUIRE(make_banded_clip(dir / "band.mp4", "322x242", 234, "red", "blue"));
+    VideoPlayer player({});
+    player.play("band", dir / "band.mp4");
+    int frames = 0, width = 0, height = 0;
+    int top_v = 0, bottom_u = 0, bottom_v = 0;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    bool ended = false;
+    while (!ended && std::chrono::steady_clock::now() < deadline) {
+        player.take_frame([&](const VideoFrame& frame) {
+            ++frames;
+            width = frame.width;
+            height = frame.height;
+            CHECK(frame.pixels == VideoPixels::i420);
+            int x = frame.width / 4;  // chroma column of a pixel well inside the picture
+            top_v = frame.plane[2][std::size_t(2 * frame.pitch[2] + x)];
+            int last_chroma_row = (frame.height - 1) / 2;
+            bottom_u = frame.plane[1][std::size_t(last_chroma_row * frame.pitch[1] + x)];
+            bottom_v = frame.plane[2][std::size_t(last_chroma_row * frame.pitch[2] + x)];
+        });
+        for (const auto& event : player.take_events()) ended = ended || event.kind == PlayerEventKind::ended;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(frames > 0);
+    CHECK(width == 322);
+    CHECK(height == 242);
+    CHECK(top_v > 200);     // red: V high
+    CHECK(bottom_u > 200);  // the blue band reaches the last row: U high, V low
+    CHECK(bottom_v < 160);
+}
+
+TEST_CASE("set_rgb_output: xrgb32 frames fitted into the box with the aspect kept, I420 again after 0x0") {
+    if (!have_ffmpeg()) {
+        MESSAGE("ffmpeg not installed: skipped");
+        return;
+    }
+    TempDir dir;
+    REQUIRE(make_banded_clip(dir / "red.mp4", "320x240", 232, "red", "blue"));
+    VideoPlayer player({});
+    player.set_rgb_output(200, 200);
+    player.play("red", dir / "red.mp4");
+    VideoFrame seen{};
+    std::uint32_t centre = 0, bottom = 0;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    bool ended = false;
+    while (!ended && std::chrono::steady_clock::now() < deadline) {
+        player.take_frame([&](const VideoFrame& frame) {
+            seen = frame;
+            if (frame.pixels != VideoPixels::xrgb32) return;
+            auto pixel = [&](int x, int y) {
+                std::uint32_t value;
+                std::memcpy(
+                    &value,
+                    frame.plane[0] + std::size_t(y) * std::size_t(frame.pitch[0]) + std::size_t(x) * 4, 4);
+                return value;
+            };
+            centre = pixel(frame.width / 2, frame.height / 2);
+            bottom = pixel(frame.width / 2, frame.height - 1);
+        });
+        for (const auto& event : player.take_events()) ended = ended || event.kind == PlayerEventKind::ended;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(ended);
+    CHECK(seen.pixels == VideoPixels::xrgb32);
+    CHECK(seen.width == 200);  // 320x240 is 4:3: 200x150 in a 200x200 box
+    CHECK(seen.height == 150);
+    CHECK(seen.pitch[0] >= 200 * 4);
+    CHECK(reinterpret_cast<std::uintptr_t>(seen.plane[0]) % 64 == 0);
+    CHECK(seen.plane[1] == nullptr);
+    CHECK(seen.plane[2] == nullptr);
+    CAPTURE(centre);
+    CAPTURE(bottom);
+    CHECK(((centre >> 16) & 0xff) > 200);  // red, 0x00RRGGBB
+    CHECK(((centre >> 8) & 0xff) < 60);
+    CHECK((centre & 0xff) < 60);
+    CHECK((bottom & 0xff) > 200);  // the blue band at the bottom, not stretched away
+    CHECK(((bottom >> 16) & 0xff) < 60);
+
+    player.set_rgb_output(0, 0);
+    player.play("again", dir / "red.mp4");
+    Watcher watch{player};
+    REQUIRE(watch.wait_for(PlayerEventKind::ended, "again"));
+    CHECK(watch.frames_taken > 0);
+    CHECK(watch.last.pixels == VideoPixels::i420);
+    CHECK(watch.last.width == 320);
+    CHECK(watch.last.height == 240);
 }
 
 TEST_CASE("a corrupt clip and a missing file are reported as failed, naming the file, the next plays") {

@@ -32,7 +32,8 @@ bool have_ffmpeg() {
 
 // A content folder: poster (image, 5 s), clip (video), broken (garbage .mp4), notices, a ticker;
 // one layout with every zone kind.
-void write_content(const std::filesystem::path& dir, bool with_clip) {
+void write_content(const std::filesystem::path& dir, bool with_clip,
+                   const std::string& clip_size = "320x240") {
     std::filesystem::create_directories(dir / "media");
     std::ofstream(dir / "media/poster.png", std::ios::binary)
         << station::content::make_png(320, 180, 0x2060C0, 0x2060C0);
@@ -43,9 +44,9 @@ void write_content(const std::filesystem::path& dir, bool with_clip) {
                                                               << std::string(20000, '\x5a');
     if (with_clip) {
         auto made = station::test::run_process({"ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                                                "color=c=0x00C000:size=320x240:rate=25", "-t", "0.6", "-c:v",
-                                                "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-                                                (dir / "media/clip.mp4").string()});
+                                                "color=c=0x00C000:size=" + clip_size + ":rate=25", "-t",
+                                                "0.6", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt",
+                                                "yuv420p", (dir / "media/clip.mp4").string()});
         REQUIRE(made.exit_code == 0);
     }
     std::string playlist = with_clip ? R"("poster", "broken", "clip")" : R"("poster", "broken")";
@@ -132,7 +133,8 @@ struct SignageFixture {
     std::unique_ptr<station::Station> station;
     std::unique_ptr<station::ui::OffscreenKiosk> kiosk;
 
-    explicit SignageFixture(bool with_content, bool with_clip = false) {
+    explicit SignageFixture(bool with_content, bool with_clip = false,
+                            const std::string& clip_size = "320x240") {
         auto catalogue = station::Catalogue::embedded("zh-CN");
         REQUIRE(catalogue.ok());
         station::set_active_catalogue(*catalogue);
@@ -143,7 +145,7 @@ struct SignageFixture {
         REQUIRE(opened.ok());
         station = std::move(opened.value());
         if (with_content) {
-            write_content(dir / "folder", with_clip);
+            write_content(dir / "folder", with_clip, clip_size);
             auto keys = station::content::generate_key_pair("test-editor");
             station::content::PackOptions pack;
             pack.probe_media = false;
@@ -229,6 +231,33 @@ TEST_CASE(
     CHECK(plays[0].zone == "main");
     CHECK(plays[0].duration_ms == 5000);
     CHECK(std::find(items.begin(), items.end(), "clip/played") != items.end());
+}
+
+TEST_CASE(
+    "a wide clip in a 4:3 zone: black above and below, its picture to the edge rows, nothing else black") {
+    if (!have_ffmpeg()) {
+        MESSAGE("ffmpeg not installed: skipped");
+        return;
+    }
+    // The offscreen kiosk renders in software: the frames come from libvlc as RGB at the zone's
+    // size and draw() leaves the black out under them. The media zone is 640x480 here; a 16:9
+    // picture is 640x360 at rows 60..419.
+    SignageFixture f(true, true, "320x180");
+    REQUIRE(f.kiosk->show("signage"));
+    REQUIRE(f.render_until([&] { return f.view().media_item() == "poster"; }));
+    f.clock->advance(5s);
+    auto green = [](std::array<int, 3> p) { return p[1] > 150 && p[0] < 80 && p[2] < 80; };
+    auto black = [](std::array<int, 3> p) { return p[0] < 20 && p[1] < 20 && p[2] < 20; };
+    REQUIRE(f.render_until([&] { return f.view().media_item() == "clip" && green(f.pixel(320, 240)); }));
+    CHECK(black(f.pixel(320, 30)));
+    CHECK(black(f.pixel(5, 59)));
+    CHECK(green(f.pixel(320, 61)));
+    CHECK(green(f.pixel(1, 240)));
+    CHECK(green(f.pixel(638, 240)));
+    CHECK(green(f.pixel(320, 418)));
+    CHECK(black(f.pixel(635, 421)));
+    CHECK(black(f.pixel(320, 470)));
+    CHECK_FALSE(black(f.pixel(800, 300)));  // the notice column keeps its own background
 }
 
 TEST_CASE("attract loop: an idle home shows the content, one touch anywhere goes home and presses nothing") {
