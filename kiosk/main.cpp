@@ -240,7 +240,12 @@ int main(int argc, char** argv) {
     // 1920x1080 and half the DPI, the same layout at thumbnail size.
     station::ui::OffscreenCapture capture(station, 960, 540, (config.display.dpi > 0 ? config.display.dpi : 96) / 2);
     station::api::ApiServer api(station);
-    if (headless) api.set_screenshot_source([&capture] { return capture.png(); });
+    if (headless)
+        api.set_screenshot_source([&capture](const std::string& screen) -> station::Result<std::string> {
+            if (screen != "touch_screen")
+                return station::Error{"a --headless kiosk has no " + screen + " window to capture"};
+            return capture.png();
+        });
     if (auto started = api.start(api_address.empty() ? config.api.listen : api_address); !started) {
         spdlog::error("{}", started.error().message);
         return kExitFailure;
@@ -256,5 +261,8 @@ int main(int argc, char** argv) {
     window.dpi = dpi > 0 ? dpi : config.display.dpi;
     window.renderer = config.display.renderer;
     window.start_screen = screen;
+    window.on_capture = [&api](station::ui::WindowOptions::Capture capture) {
+        api.set_screenshot_source(std::move(capture));
+    };
     return station::ui::run_kiosk_window(station, ui_queue, window);
 }

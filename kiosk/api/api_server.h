@@ -55,9 +55,10 @@ public:
     void stop();
     int port() const { return port_; }           // the bound port, after start()
     bool https() const { return tls_.has_value(); }  // serving HTTPS ([api] tls_cert/tls_key)
-    // Where GET /api/v1/screenshot gets its PNG bytes; called on an API worker thread, so it must
-    // be thread-safe. Unset (the default): the route answers 503.
-    using ScreenshotSource = std::function<Result<std::string>()>;
+    // Where GET /api/v1/screenshot gets its PNG bytes for a screen ("touch_screen" or
+    // "public_display"); called on an API worker thread, so it must be thread-safe. Unset (the
+    // default): the route answers 503.
+    using ScreenshotSource = std::function<Result<std::string>(const std::string& screen)>;
     void set_screenshot_source(ScreenshotSource source);
     const std::string& host() const { return host_; }
 

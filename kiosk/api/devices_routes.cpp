@@ -1,5 +1,8 @@
 // The API's device routes (issue 4): health of the station's devices, and a printer test page.
-//   GET  /api/v1/devices                  staff, admin → {"devices": [DeviceStatus::to_json(), ...]}
+//   GET  /api/v1/devices                  staff, admin → {"devices": [DeviceStatus::to_json(), ...]}:
+//                                         printer, idcard, qr, button, then "display" (the power
+//                                         schedule's backend, DisplayPowerStatus), "touch_screen" and
+//                                         "public_display" (the windows, ScreenStatus)
 //   POST /api/v1/devices/{name}/test      admin → {"device","result":"ok"}; 409 with the fault
 //                                         (paper out, offline, ...); 404 unknown; 400 untestable
 #include <httplib.h>
@@ -9,6 +12,8 @@
 #include "kiosk/api/api_internal.h"
 #include "kiosk/api/api_server.h"
 #include "kiosk/core/devices.h"
+#include "kiosk/core/display_layout.h"
+#include "kiosk/core/display_power.h"
 
 namespace station::api {
 
@@ -22,6 +27,8 @@ void ApiServer::add_device_routes() {
         if (!authorize(*tokens_, request, response, {"staff", "admin"})) return;
         nlohmann::json devices = nlohmann::json::array();
         for (const DeviceStatus& status : station_.devices().snapshot()) devices.push_back(status.to_json());
+        devices.push_back(station_.display_power().status().to_json());
+        for (const ScreenStatus& screen : station_.screens().snapshot()) devices.push_back(screen.to_json());
         send_json(response, 200, {{"devices", devices}});
     });
 

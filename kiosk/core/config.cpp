@@ -148,6 +148,23 @@ const std::map<std::string, std::map<std::string, Setter>>& schema() {
                return "";
            }},
           {"touch_display", int_setter([](StationConfig& c) -> auto& { return c.display.touch_display; }, 0, 15)},
+          {"public_display",
+           [](const TomlValue& v, StationConfig& c) -> std::string {
+               if (v.is_string() && (v.as_string().str == "auto" || v.as_string().str == "none")) {
+                   c.display.public_display = v.as_string().str == "auto" ? StationConfig::Display::kPublicAuto
+                                                                          : StationConfig::Display::kPublicNone;
+                   return "";
+               }
+               if (!v.is_integer() || v.as_integer() < 0 || v.as_integer() > 15)
+                   return "expected \"auto\", \"none\" or a display index from 0 to 15 (got " +
+                          toml::format(v) + ")";
+               c.display.public_display = int(v.as_integer());
+               return "";
+           }},
+          {"public_window_width",
+           int_setter([](StationConfig& c) -> auto& { return c.display.public_window_width; }, 320, 16384)},
+          {"public_window_height",
+           int_setter([](StationConfig& c) -> auto& { return c.display.public_window_height; }, 240, 16384)},
           {"fullscreen", bool_setter([](StationConfig& c) -> auto& { return c.display.fullscreen; })},
           {"window_width", int_setter([](StationConfig& c) -> auto& { return c.display.window_width; }, 320, 16384)},
           {"window_height", int_setter([](StationConfig& c) -> auto& { return c.display.window_height; }, 240, 16384)},
@@ -321,6 +338,14 @@ Result<StationConfig> from_toml(const TomlValue& root, const std::string& file) 
         const TomlValue& at = help.as_table().count("level2_after_s") ? help.as_table().at("level2_after_s") : help;
         return Error{where(file, at) + ": key 'help.level2_after_s': must be greater than help.level1_after_s (" +
                      std::to_string(config.help.level1_after_s) + ")"};
+    }
+    if (config.display.public_display == config.display.touch_display) {
+        const TomlValue& display = root.as_table().at("display");
+        const TomlValue& at =
+            display.as_table().count("public_display") ? display.as_table().at("public_display") : display;
+        return Error{where(file, at) + ": key 'display.public_display': must differ from display.touch_display (" +
+                     std::to_string(config.display.touch_display) +
+                     "); \"none\" shows the content on the touchscreen only, as its attract loop"};
     }
     // Trusted keys are read now, so a bad one stops the kiosk before anything is created.
     // Relative paths are relative to the config file's folder.

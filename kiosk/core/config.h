@@ -30,6 +30,15 @@ struct StationConfig {
     struct Display {
         double dpi = 0;                        // physical DPI of the touch display; 0 = ask SDL
         int touch_display = 0;                 // SDL display index for the touch window
+        // SDL display index of the public display (the station's content in its own window);
+        // kPublicAuto: the first display that is not the touchscreen's; kPublicNone: none. While
+        // no such display is connected the content runs on the touchscreen as its attract loop;
+        // the window opens when the display is plugged in and closes on unplug. TOML: "auto",
+        // "none" or an index.
+        static constexpr int kPublicAuto = -2, kPublicNone = -1;
+        int public_display = kPublicAuto;
+        int public_window_width = 960;         // the public window's size when not full screen
+        int public_window_height = 540;
         bool fullscreen = true;                // false behaves like --windowed at window_size
         int window_width = 1920;               // used when not full screen
         int window_height = 1080;

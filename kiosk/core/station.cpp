@@ -4,6 +4,7 @@
 
 #include "kiosk/core/content_service.h"
 #include "kiosk/core/data_dir.h"
+#include "kiosk/core/display_layout.h"
 #include "kiosk/core/display_power.h"
 #include "kiosk/core/devices.h"
 #include "kiosk/core/escalation.h"
@@ -84,6 +85,7 @@ Result<std::unique_ptr<Station>> Station::open(StationOptions options) {
     if (!content) return content.error();
     station->content_ = std::move(content.value());
     station->display_power_ = std::make_unique<DisplayPower>(config.display_power, station->events(), station->clock());
+    station->screens_ = std::make_unique<ScreenStates>(station->events(), station->clock(), config.display);
     station->devices_ = std::make_unique<DeviceManager>(*station);
 
     if (station->demo()) {

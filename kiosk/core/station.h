@@ -20,6 +20,7 @@ class ContentStore;
 }
 class ContentService;
 class DisplayPower;
+class ScreenStates;
 class DeviceManager;
 class Escalation;
 class HelpDesk;
@@ -56,6 +57,9 @@ public:
     content::ContentStore& content();
     ContentService& content_service() { return *content_; }
     DisplayPower& display_power() { return *display_power_; }  // [display_power] schedule (display_power.h)
+    // The touch window and the public display's window, as the window code placed them
+    // (display_layout.h); GET /api/v1/devices lists them.
+    ScreenStates& screens() { return *screens_; }
 
     // Starts the workers (escalation ladder and retention, webhook delivery, devices: simulated ones
     // in --demo; a device failure is logged, never fatal); stop_services() or
@@ -81,6 +85,7 @@ private:
     std::unique_ptr<Escalation> escalation_;
     std::unique_ptr<ContentService> content_;
     std::unique_ptr<DisplayPower> display_power_;
+    std::unique_ptr<ScreenStates> screens_;
     std::unique_ptr<DeviceManager> devices_;   // last: stopped and destroyed first (it calls the desk)
 };
 

@@ -29,8 +29,19 @@ double choose_dpi(double requested, int display) {
     return 96;
 }
 
-KioskUi::KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, double dpi, UiQueue& ui_queue)
+// Makes this KioskUi's ImGui context current for a scope, and restores the previous one.
+struct KioskUi::CurrentContext {
+    explicit CurrentContext(ImGuiContext* context) : previous(ImGui::GetCurrentContext()) {
+        if (context) ImGui::SetCurrentContext(context);
+    }
+    ~CurrentContext() { ImGui::SetCurrentContext(previous); }
+    ImGuiContext* previous;
+};
+
+KioskUi::KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, double dpi, UiQueue& ui_queue,
+                 UiRole role)
     : station_(station),
+      role_(role),
       window_(window),
       renderer_(renderer),
       theme_(dpi),
@@ -39,6 +50,7 @@ KioskUi::KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, d
       help_(std::make_unique<HelpSession>(station, ui_queue, worker_)),
       voice_({station.data_dir() / "voice", builtin_voice_dir()}),
       last_input_ms_(station.clock().now_ms()) {
+    if (role_ == UiRole::public_display) return;  // the public display never talks
     help_->set_announcer([this](const HelpSnapshot& call) {
         // A follow-up (ticket printed, card read) waits for the state prompt to finish.
         voice_.say(help_prompt(call), call.last_change == "state" ? Voice::Mode::replace : Voice::Mode::after_current);
@@ -46,10 +58,12 @@ KioskUi::KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, d
 }
 
 Result<std::unique_ptr<KioskUi>> KioskUi::create(Station& station, SDL_Window* window, SDL_Renderer* renderer,
-                                                 double dpi, UiQueue& ui_queue) {
-    std::unique_ptr<KioskUi> ui(new KioskUi(station, window, renderer, dpi, ui_queue));
+                                                 double dpi, UiQueue& ui_queue, UiRole role) {
+    std::unique_ptr<KioskUi> ui(new KioskUi(station, window, renderer, dpi, ui_queue, role));
     IMGUI_CHECKVERSION();
+    CurrentContext restore(nullptr);  // the caller's context (another window's) comes back after
     ui->imgui_ = ImGui::CreateContext();
+    ImGui::SetCurrentContext(ui->imgui_);
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // a kiosk keeps no window layout between runs
     io.LogFilename = nullptr;
@@ -75,10 +89,13 @@ Result<std::unique_ptr<KioskUi>> KioskUi::create(Station& station, SDL_Window* w
     ui->backends_ready_ = true;
     ui->signage_ = std::make_unique<SignageView>(station, renderer, ui_queue, ui->worker_);
     ui->lessons_ = std::make_unique<LessonPlayer>(station, renderer, ui_queue, ui->worker_, ui->voice_);
+    if (role == UiRole::public_display) ui->navigator_.go("signage");
+    if (!restore.previous) restore.previous = ui->imgui_;  // the only context stays current
     return ui;
 }
 
 KioskUi::~KioskUi() {
+    CurrentContext current(imgui_);
     worker_.wait_idle();  // no task may outlive the session it reports to
     help_.reset();
     lessons_.reset();  // stops the lesson's player while the renderer is still there
@@ -87,7 +104,10 @@ KioskUi::~KioskUi() {
         ImGui_ImplSDLRenderer_Shutdown();
         ImGui_ImplSDL2_Shutdown();
     }
-    if (imgui_) ImGui::DestroyContext(imgui_);
+    if (imgui_) {
+        if (current.previous == imgui_) current.previous = nullptr;
+        ImGui::DestroyContext(imgui_);
+    }
 }
 
 ScreenContext KioskUi::context() {
@@ -98,6 +118,19 @@ ScreenContext KioskUi::context() {
 }
 
 bool KioskUi::process_event(const SDL_Event& event) {
+    CurrentContext current(imgui_);
+    if (role_ == UiRole::public_display) {
+        // Nobody touches the public display; a click there (windowed, in development) does nothing.
+        switch (event.type) {
+            case SDL_WINDOWEVENT:
+            case SDL_RENDER_TARGETS_RESET:
+            case SDL_RENDER_DEVICE_RESET:
+                ImGui_ImplSDL2_ProcessEvent(&event);
+                return true;
+            default:
+                return false;
+        }
+    }
     // The attract loop: one touch anywhere goes home, and that touch (SDL sends it as a finger and
     // as a mouse event) presses nothing there; ImGui sees nothing until it is lifted.
     bool pointer_down = event.type == SDL_MOUSEBUTTONDOWN || event.type == SDL_FINGERDOWN;
@@ -146,6 +179,7 @@ bool KioskUi::process_event(const SDL_Event& event) {
 }
 
 bool KioskUi::idle_rules_apply() {
+    if (role_ == UiRole::public_display) return false;
     if (navigator_.current() == "signage") return false;  // the attract loop is the idle state
     if (help_->has_open_call()) return false;  // an open call stays on screen until it is dealt with
     return navigator_.current() != "home" || help_->current().has_value();
@@ -155,10 +189,12 @@ void KioskUi::update_idle(int64_t now_ms) {
     // A lesson playing is activity: the timeout counts from when it ends or the visitor pauses it,
     // so a ten-minute lesson is never cut off at 90 s, and a visitor who walks away is still reset.
     if (lessons_ && lessons_->keeps_visitor()) last_input_ms_ = now_ms;
+    if (role_ == UiRole::public_display) return;
     // Nobody at the touchscreen: home gives way to the attract loop when there is content.
     if (navigator_.current() == "home" && !help_->current() && signage_ &&
         now_ms - last_input_ms_ >= int64_t(station_.config().ui.idle_timeout_s) * 1000 && signage_->has_content()) {
         navigator_.go("signage");
+        signage_->set_attract(true);  // proof of play counts it as the attract loop
         spdlog::info("ui: idle; showing the attract loop");
     }
     if (!idle_rules_apply()) {
@@ -179,7 +215,10 @@ void KioskUi::end_visit() {
     idle_prompt_ = false;
     help_->dismiss();
     navigator_.home();
-    if (signage_ && signage_->has_content()) navigator_.go("signage");  // the attract loop
+    if (signage_ && signage_->has_content()) {
+        navigator_.go("signage");  // the attract loop
+        signage_->set_attract(true);
+    }
     voice_.reset_volume();
     last_input_ms_ = station_.clock().now_ms();
     spdlog::info("ui: visitor gone; back to home");
@@ -234,6 +273,8 @@ void KioskUi::show_idle_prompt() {
 }
 
 void KioskUi::render_frame() {
+    CurrentContext current(imgui_);
+    if (role_ == UiRole::public_display && navigator_.current() != "signage") navigator_.go("signage");
     int64_t now_ms = station_.clock().now_ms();
     bool large_text_before = prefs_.large_text;
     voice_.tick();
@@ -275,6 +316,20 @@ void KioskUi::render_frame() {
     SDL_SetRenderDrawColor(renderer_, Uint8(bg.r * 255), Uint8(bg.g * 255), Uint8(bg.b * 255), 255);
     SDL_RenderClear(renderer_);
     ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    if (capture_) {
+        // Before presenting: after it, an accelerated renderer's back buffer is undefined.
+        FramePixels frame;
+        SDL_GetRendererOutputSize(renderer_, &frame.width, &frame.height);
+        frame.rgba.resize(size_t(frame.width) * size_t(frame.height) * 4);
+        if (frame.rgba.empty() ||
+            SDL_RenderReadPixels(renderer_, nullptr, SDL_PIXELFORMAT_ABGR8888, frame.rgba.data(), frame.width * 4) != 0) {
+            frame.error = std::string("cannot read the screen back: ") + SDL_GetError();
+            frame.rgba.clear();
+        }
+        auto done = std::move(capture_);
+        capture_ = nullptr;
+        done(std::move(frame));
+    }
     SDL_RenderPresent(renderer_);
     // The backend uploaded the atlas during the first frame; the CPU copies (alpha and RGBA)
     // are no longer needed. A rebuild (new run-time glyphs) re-creates them.
@@ -310,6 +365,7 @@ bool KioskUi::rebuild_atlas(bool with_large) {
 }
 
 int64_t KioskUi::ms_until_change() {
+    CurrentContext current(imgui_);
     ScreenContext ctx = context();
     int64_t until = -1;
     auto sooner = [&until](int64_t ms) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <SDL.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,18 @@ struct ImGuiContext;
 
 namespace station::ui {
 inline constexpr int64_t kIdleGraceMs = 20'000;  // "还需要时间吗？" waits this long for a tap
+
+// What a KioskUi is for. The touchscreen's takes touches, talks, and runs the idle rule and the
+// attract loop. The public display's shows the `signage` screen only: it ignores input, never
+// talks, has no idle rule, and its content counts in proof of play under the layout's zones.
+enum class UiRole { touch, public_display };
+
+// Pixels read back from a frame just before it was presented (RGBA, row after row).
+struct FramePixels {
+    std::vector<uint8_t> rgba;
+    int width = 0, height = 0;
+    std::string error;  // set when the renderer could not read its pixels
+};
 }
 
 namespace station::ui {
@@ -30,12 +43,19 @@ public:
     // Creates the ImGui context and backends and builds the font atlas. The window, renderer and
     // queue stay owned by the caller and must outlive this object; the caller drains `ui_queue`
     // on this thread.
+    // Each KioskUi has its own ImGui context; every method makes it current, so a touch window
+    // and a public window live side by side on one thread.
     static Result<std::unique_ptr<KioskUi>> create(Station& station, SDL_Window* window,
-                                                   SDL_Renderer* renderer, double dpi, UiQueue& ui_queue);
+                                                   SDL_Renderer* renderer, double dpi, UiQueue& ui_queue,
+                                                   UiRole role = UiRole::touch);
     ~KioskUi();
 
     bool process_event(const SDL_Event& event);          // feeds ImGui; true when it may change the picture
     void render_frame();                                 // one frame of the current screen; presents it
+    // The next render_frame() reads its pixels back before presenting and hands them to `done`
+    // (on this thread, inside render_frame). For GET /api/v1/screenshot.
+    void capture_next_frame(std::function<void(FramePixels)> done) { capture_ = std::move(done); }
+    UiRole role() const { return role_; }
     // The last frame lacked glyphs or changed the type size: draw again.
     bool wants_frame() const { return atlas_rebuilt_ || redraw_; }
     int64_t ms_until_change();                           // until the screen changes by itself; -1: never
@@ -54,7 +74,8 @@ public:
     Worker& worker() { return worker_; }
 
 private:
-    KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, double dpi, UiQueue& ui_queue);
+    KioskUi(Station& station, SDL_Window* window, SDL_Renderer* renderer, double dpi, UiQueue& ui_queue, UiRole role);
+    struct CurrentContext;  // makes imgui_ current for a scope
     bool idle_rules_apply();           // something personal is on screen, and no open call
     void update_idle(int64_t now_ms);  // prompt after the idle timeout, reset 20 s later
     void draw_idle_prompt(int64_t now_ms);
@@ -63,6 +84,7 @@ private:
     bool rebuild_atlas(bool with_large);       // from texts_; false (logged, old atlas kept) on failure
 
     Station& station_;
+    UiRole role_;
     SDL_Window* window_;
     SDL_Renderer* renderer_;
     Theme theme_;
@@ -86,6 +108,7 @@ private:
     int64_t idle_prompt_since_ms_ = 0;
     ImGuiContext* imgui_ = nullptr;
     bool backends_ready_ = false;
+    std::function<void(FramePixels)> capture_;
 };
 
 // Every string the UI may draw, for the glyph atlas: the catalogue plus the station's name.

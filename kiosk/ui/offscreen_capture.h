@@ -5,8 +5,10 @@
 // Threads: png() is thread-safe (one capture at a time); it owns SDL while it runs, so use it
 // only in a process with no window of its own.
 #pragma once
+#include <cstdint>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "kiosk/core/station.h"
 
@@ -23,5 +25,9 @@ private:
     double dpi_;
     std::mutex mutex_;  // one capture at a time: SDL is initialised and shut down around each
 };
+
+// RGBA pixels (row after row) as PNG bytes, shrunk by the smallest whole factor that makes them
+// at most `max_width` wide (each output pixel the mean of a factor x factor block).
+Result<std::string> thumbnail_png(const std::vector<uint8_t>& rgba, int width, int height, int max_width);
 
 }  // namespace station::ui

@@ -35,23 +35,34 @@ struct DemoKiosk {
 
 }  // namespace
 
-TEST_CASE("stationctl devices --json lists the four simulated devices, ok") {
+TEST_CASE("stationctl devices --json lists the four simulated devices, ok, then the display and the screens") {
     DemoKiosk k;
     nlohmann::json devices;
+    auto four_ok = [&devices] {
+        if (devices.size() != 7) return false;
+        for (int i = 0; i < 4; ++i)
+            if (devices[i]["status"] != "ok") return false;
+        return true;
+    };
     for (int attempt = 0; attempt < 60; ++attempt) {  // the workers open the simulators in ~ms
         auto r = k.ctl({"devices", "--json"});
         REQUIRE(r.exit_code == 0);
         devices = nlohmann::json::parse(r.out)["devices"];
-        bool all_ok = devices.size() == 4;
-        for (const auto& d : devices) all_ok = all_ok && d["status"] == "ok";
-        if (all_ok) break;
+        if (four_ok()) break;
         std::this_thread::sleep_for(50ms);
     }
-    REQUIRE(devices.size() == 4);
-    for (const auto& d : devices) {
-        CHECK(d["status"] == "ok");
-        CHECK(d["configured"] == true);
+    REQUIRE(devices.size() == 7);
+    for (int i = 0; i < 4; ++i) {
+        CHECK(devices[i]["status"] == "ok");
+        CHECK(devices[i]["configured"] == true);
     }
+    // A headless kiosk: no power backend configured, and no window on either screen.
+    CHECK(devices[4]["device"] == "display");
+    CHECK(devices[4]["configured"] == false);
+    CHECK(devices[5]["device"] == "touch_screen");
+    CHECK(devices[5]["window"] == false);
+    CHECK(devices[6]["device"] == "public_display");
+    CHECK(devices[6]["window"] == false);
     auto text = k.ctl({"devices"});
     REQUIRE(text.exit_code == 0);
     for (const char* name : {"printer", "idcard", "qr", "button"}) CHECK(text.out.find(name) != std::string::npos);

@@ -100,3 +100,24 @@ TEST_CASE("the example config in kiosk/ parses and shows the defaults") {
     CHECK(config->display.renderer == defaults.display.renderer);
     CHECK(config->ui.idle_timeout_s == defaults.ui.idle_timeout_s);
 }
+
+TEST_CASE("display.public_display takes auto, none or an index other than the touchscreen's") {
+    using Display = station::StationConfig::Display;
+    CHECK(parse_config("", "s.toml")->display.public_display == Display::kPublicAuto);
+    CHECK(parse_config("[display]\npublic_display = \"none\"\n", "s.toml")->display.public_display ==
+          Display::kPublicNone);
+    CHECK(parse_config("[display]\npublic_display = \"auto\"\n", "s.toml")->display.public_display ==
+          Display::kPublicAuto);
+    CHECK(parse_config("[display]\npublic_display = 2\n", "s.toml")->display.public_display == 2);
+    auto same = parse_config("[display]\ntouch_display = 1\npublic_display = 1\n", "s.toml");
+    REQUIRE_FALSE(same.ok());
+    CHECK(same.error().message.find("s.toml:3") != std::string::npos);
+    CHECK(same.error().message.find("display.public_display") != std::string::npos);
+    CHECK(same.error().message.find("touch_display (1)") != std::string::npos);
+    auto bad = parse_config("[display]\npublic_display = \"second\"\n", "s.toml");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().message.find("s.toml:2") != std::string::npos);
+    CHECK(bad.error().message.find("\"auto\", \"none\" or a display index") != std::string::npos);
+    CHECK_FALSE(parse_config("[display]\npublic_display = 16\n", "s.toml").ok());
+    CHECK_FALSE(parse_config("[display]\npublic_window_width = 100\n", "s.toml").ok());
+}

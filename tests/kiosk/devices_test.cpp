@@ -358,8 +358,16 @@ TEST_CASE("--demo runs the devices on simulators in DATA/sim and the API reports
     auto listed = client.Get("/api/v1/devices", staff);
     REQUIRE(listed->status == 200);
     auto body = nlohmann::json::parse(listed->body);
-    REQUIRE(body["devices"].size() == 4);
+    REQUIRE(body["devices"].size() == 7);
     CHECK(body["devices"][0]["device"] == "printer");
+    // After the four devices: the display's power backend and the two screens' windows (none here:
+    // no window was opened).
+    CHECK(body["devices"][4]["device"] == "display");
+    CHECK(body["devices"][5]["device"] == "touch_screen");
+    CHECK(body["devices"][5]["window"] == false);
+    CHECK(body["devices"][5]["status"] == "offline");
+    CHECK(body["devices"][6]["device"] == "public_display");
+    CHECK(body["devices"][6]["configured"] == true);  // "auto" by default
     CHECK(body["devices"][0]["status"] == "ok");
     CHECK(body["devices"][0].contains("since"));
     CHECK(body["devices"][0].contains("reason"));

@@ -156,13 +156,16 @@ int ChildProcess::stop(int signal, std::chrono::milliseconds limit) {
     return -1;
 }
 
-VirtualDisplay::VirtualDisplay(int width, int height) {
+VirtualDisplay::VirtualDisplay(int width, int height, int second_width, int second_height) {
     int fd_pipe[2];
     if (pipe(fd_pipe) != 0) throw std::runtime_error("pipe failed");
     std::string screen = std::to_string(width) + "x" + std::to_string(height) + "x24";
     int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    pid_ = spawn({"Xvfb", "-displayfd", "3", "-screen", "0", screen, "-nolisten", "tcp"}, {},
-                 null_fd, null_fd, fd_pipe[1]);
+    std::vector<std::string> args = {"Xvfb", "-displayfd", "3", "-screen", "0", screen, "-nolisten", "tcp"};
+    if (second_width > 0) {
+        args.insert(args.end(), {"-screen", "1", std::to_string(second_width) + "x" + std::to_string(second_height) + "x24"});
+    }
+    pid_ = spawn(args, {}, null_fd, null_fd, fd_pipe[1]);
     close(null_fd);
     close(fd_pipe[1]);
     std::string number;

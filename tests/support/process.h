@@ -54,7 +54,9 @@ private:
 
 class VirtualDisplay {
 public:
-    VirtualDisplay(int width = 1920, int height = 1080);  // starts Xvfb; throws when it cannot
+    // Starts Xvfb; throws when it cannot. A second screen (second_width > 0) is a second X screen,
+    // which SDL lists as a second display.
+    VirtualDisplay(int width = 1920, int height = 1080, int second_width = 0, int second_height = 0);
     ~VirtualDisplay();
     const std::string& name() const { return name_; }  // e.g. ":99", for DISPLAY
 
