@@ -1,6 +1,7 @@
 // 设备状态 (staff): each device of the station with its state and the reason in words (printer,
-// ID-card reader, QR scanner, help button from the DeviceManager; the public display from
-// DisplayPower) and the latest QR scan the kiosk took. In --demo
+// ID-card reader, QR scanner, help button from the DeviceManager; the display's power from
+// DisplayPower; the touchscreen's and the public display's windows from ScreenStates) and the
+// latest QR scan the kiosk took. In --demo
 // a 模拟扫码 button makes the simulated scanner send a code, which arrives through the real
 // driver like any scan. Nothing here waits on a device or the disk: snapshots are in memory and
 // the demo scan is sent from a worker.
@@ -13,6 +14,7 @@
 #include "drivers/sim/simulator.h"
 #include "kiosk/core/catalogue.h"
 #include "kiosk/core/devices.h"
+#include "kiosk/core/display_layout.h"
 #include "kiosk/core/display_power.h"
 #include "kiosk/core/worker.h"
 #include "kiosk/ui/screen.h"
@@ -27,6 +29,8 @@ const char* device_label(const std::string& device) {
     if (device == "qr") return tr("content.devices.qr");
     if (device == "button") return tr("content.devices.button");
     if (device == "display") return tr("content.devices.display");
+    if (device == "touch_screen") return tr("content.devices.touch_screen");
+    if (device == "public_display") return tr("content.devices.public_display");
     return device.c_str();
 }
 
@@ -35,6 +39,10 @@ const char* state_words(bool configured, const std::string& status) {
     if (status == "ok") return tr("content.devices.ok");
     if (status == "degraded") return tr("content.devices.degraded");
     return tr("content.devices.offline");
+}
+
+float width_of_body(const ScreenContext& ctx, const std::string& text) {
+    return ctx.fonts.body->CalcTextSizeA(ctx.fonts.body->FontSize, FLT_MAX, 0, text.c_str()).x;
 }
 
 std::string time_of(int64_t ms) {
@@ -75,6 +83,7 @@ public:
         std::vector<nlohmann::json> rows;
         for (const DeviceStatus& d : ctx.station.devices().snapshot()) rows.push_back(d.to_json());
         rows.push_back(ctx.station.display_power().status().to_json());
+        for (const ScreenStatus& screen : ctx.station.screens().snapshot()) rows.push_back(screen.to_json());
         auto width_of = [&](const std::string& text) {
             return ctx.fonts.title->CalcTextSizeA(ctx.fonts.title->FontSize, FLT_MAX, 0, text.c_str()).x;
         };
@@ -106,8 +115,15 @@ public:
                 detail += std::string(detail.empty() ? "" : "  ") + (row["power"].get<bool>()
                                                                          ? tr("content.devices.display_on")
                                                                          : tr("content.devices.display_off"));
-            text_at(ctx.fonts.body, ImVec2(x + name_w + state_w, y + theme.mm(1)), c.text_muted, detail);
-            y += line(ctx.fonts.title) + theme.mm(2);
+            float detail_x = x + name_w + state_w;
+            if (detail.empty() || width_of_body(ctx, detail) <= right - detail_x) {
+                text_at(ctx.fonts.body, ImVec2(detail_x, y + theme.mm(1)), c.text_muted, detail);
+                y += line(ctx.fonts.title) + theme.mm(2);
+            } else {  // too long for the row (portrait): wrapped under the state, never off screen
+                y += line(ctx.fonts.title);
+                y = text_wrapped(ctx.fonts.body, ImVec2(x + name_w, y), right - x - name_w, c.text_muted, detail) +
+                    theme.mm(2);
+            }
         }
 
         y += theme.mm(3);
