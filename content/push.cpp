@@ -134,10 +134,14 @@ Result<PushOutcome> push_package(const std::filesystem::path& package, const std
     http.set_read_timeout(std::chrono::milliseconds(options.timeout_ms));
     http.set_write_timeout(std::chrono::milliseconds(options.timeout_ms));
     http.set_keep_alive(true);
+    if (options.prepare_client) options.prepare_client(http);
     httplib::Headers auth;
     if (!options.token.empty()) auth.emplace("Authorization", "Bearer " + options.token);
     auto reply_error = [&](const char* step, const httplib::Result& r) -> Error {
-        if (!r) return fail(base_url, ": ", step, ": cannot reach the kiosk: ", httplib::to_string(r.error()));
+        if (!r)
+            return fail(base_url, ": ", step, ": ",
+                        options.transport_error ? options.transport_error(r.error())
+                                                : "cannot reach the kiosk: " + httplib::to_string(r.error()));
         auto body = nlohmann::json::parse(r->body, nullptr, false);
         std::string said = body.is_object() && body.contains("error") && body["error"].is_string()
                                ? body["error"].get<std::string>()

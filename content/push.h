@@ -27,6 +27,11 @@
 #include "content/result.h"
 #include "content/store.h"
 
+namespace httplib {
+class Client;
+enum class Error;
+}  // namespace httplib
+
 namespace station::content {
 
 struct PushReply {
@@ -63,6 +68,13 @@ struct PushOptions {
     int timeout_ms = 30000;                     // per request
     // Progress: bytes sent so far and bytes to send in all (the missing blobs' remainders).
     std::function<void(std::uint64_t sent, std::uint64_t total)> progress;
+    // Called once on the HTTP client before its first request: the caller's https:// policy, e.g.
+    // stationctl's certificate pin (admin/client/tls.h apply_tls_check). Content knows no TLS policy;
+    // without it an https:// kiosk gets httplib's normal CA verification.
+    std::function<void(httplib::Client&)> prepare_client;
+    // Words for a request that got no reply at all (default: "cannot reach the kiosk: " and
+    // httplib's name for the error); e.g. a pin mismatch with both fingerprints.
+    std::function<std::string(httplib::Error)> transport_error;
 };
 
 struct PushOutcome {

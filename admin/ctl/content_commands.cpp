@@ -1,5 +1,6 @@
 #include "admin/ctl/content_commands.h"
 
+#include <httplib.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <thread>
 
 #include "admin/client/api_client.h"
+#include "admin/client/tls.h"
 #include "admin/ctl/credentials.h"
 
 #include "content/authoring.h"
@@ -79,6 +81,7 @@ void print_version(const char* label, const std::optional<sc::VersionInfo>& v) {
 ContentCommands::ContentCommands(CLI::App& app) {
     content_ = app.add_subcommand("content", "Content packages: init, pack, verify, schedule, push; status and rollback");
     content_->require_subcommand(1);
+    content_->fallthrough();  // the common --pin-cert may come after the subcommand
 
     init_ = content_->add_subcommand("init", "Create a starter content folder (content.toml and media) to edit");
     init_->add_option("DIR", dir_, "Folder to create (empty or absent)")->required();
@@ -113,10 +116,13 @@ ContentCommands::ContentCommands(CLI::App& app) {
     push_->add_option("--to", to_, "Kiosk API addresses, comma-separated (http://HOST:PORT)")
         ->required()
         ->delimiter(',');
-    push_->add_option("--user", user_, "Staff user with the editor role")->required();
-    push_->add_option("--pin", pin_, "That user's PIN")->required();
+    push_->add_option("--user", user_,
+                      "Staff user with the editor role (default: the token saved by `stationctl login --server URL` "
+                      "for each kiosk)");
+    push_->add_option("--pin", pin_, "That user's PIN (default: $STATION_PIN)");
     push_->add_flag("--rollback", allow_rollback_, "Accept a version older than the active one");
     push_->add_flag("--json", json_, "Print {\"version\", \"blobs_sent\", \"bytes_sent\"} (a list for several kiosks)");
+    push_->fallthrough();
 
     for (auto** sub : {&status_, &rollback_}) {
         bool is_status = sub == &status_;
@@ -126,9 +132,10 @@ ContentCommands::ContentCommands(CLI::App& app) {
         auto* store = (*sub)->add_option("--store", store_, "Local store folder (the kiosk's var/content)");
         auto* to = (*sub)->add_option("--to", to_, "Kiosk API address (http://HOST:PORT)")->delimiter(',');
         store->excludes(to);
-        (*sub)->add_option("--user", user_, "Staff user (with --to)");
-        (*sub)->add_option("--pin", pin_, "That user's PIN (with --to)");
+        (*sub)->add_option("--user", user_, "Staff user (with --to; default: the token saved by `stationctl login`)");
+        (*sub)->add_option("--pin", pin_, "That user's PIN (with --to; default: $STATION_PIN)");
         (*sub)->add_flag("--json", json_, "Print JSON");
+        (*sub)->fallthrough();
     }
 }
 
@@ -285,21 +292,6 @@ int ContentCommands::import_package() {
     return 0;
 }
 
-namespace {
-
-// Logs in to one kiosk; the token or an error naming the kiosk.
-sc::Result<std::string> login(const std::string& url, const std::string& user, const std::string& pin) {
-    station::admin::ApiClient client(url);
-    apply_pin_cert_option(client);
-    auto reply = client.post("/api/v1/login", {{"user", user}, {"pin", pin}});
-    if (!reply.ok()) return sc::fail(url, ": login: ", reply.error.empty() ? "HTTP " + std::to_string(reply.status) : reply.error);
-    if (!reply.body.is_object() || !reply.body.contains("token") || !reply.body["token"].is_string())
-        return sc::fail(url, ": login: no token in the reply");
-    return reply.body["token"].get<std::string>();
-}
-
-}  // namespace
-
 int ContentCommands::push() {
     for (const auto& url : to_)
         if (auto problem = station::admin::ApiClient::url_problem(url)) {
@@ -310,6 +302,7 @@ int ContentCommands::push() {
         std::string url;
         sc::Result<sc::PushOutcome> outcome = sc::Error{"not started"};
         std::uint64_t sent = 0, total = 0;
+        bool usage = false;  // nothing to log in with (exit 2)
     };
     std::vector<Kiosk> kiosks;
     for (const auto& url : to_) kiosks.push_back({url});
@@ -318,13 +311,21 @@ int ContentCommands::push() {
     std::vector<std::thread> workers;
     for (auto& kiosk : kiosks)
         workers.emplace_back([&, k = &kiosk] {
-            auto token = login(k->url, user_, pin_);
-            if (!token) {
-                k->outcome = token.error();
+            // The same login and certificate pin as every other command: --user/--pin (or the
+            // token saved by `stationctl login`), --pin-cert or the saved login's pin.
+            KioskLogin session = login_to(k->url, {user_, pin_});
+            if (session.code) {
+                k->outcome = sc::fail(k->url, ": ", session.error);
+                k->usage = session.code == 2;
                 return;
             }
+            admin::TlsCheck check{session.pinned, ""};
             sc::PushOptions options;
-            options.token = *token;
+            options.token = session.token;
+            options.prepare_client = [&check](httplib::Client& client) { admin::apply_tls_check(client, check); };
+            options.transport_error = [&check, url = k->url](httplib::Error error) {
+                return admin::transport_error_words(url, error, check);
+            };
             options.allow_rollback = allow_rollback_;
             options.progress = [&](std::uint64_t sent, std::uint64_t total) {
                 std::lock_guard lock(progress_mutex);
@@ -342,10 +343,12 @@ int ContentCommands::push() {
         });
     for (auto& w : workers) w.join();
     int failures = 0;
+    bool usage = false;
     nlohmann::json list = nlohmann::json::array();
     for (const auto& k : kiosks) {
         if (!k.outcome) {
             ++failures;
+            usage = usage || k.usage;
             std::fprintf(stderr, "stationctl: content push: %s\n", k.outcome.error().message.c_str());
             list.push_back({{"kiosk", k.url}, {"error", k.outcome.error().message}});
             continue;
@@ -361,7 +364,7 @@ int ContentCommands::push() {
         if (list.size() == 1 && !list[0].contains("error")) list[0].erase("kiosk");
         std::cout << (list.size() == 1 ? list[0] : list).dump() << "\n";
     }
-    return failures ? 1 : 0;
+    return usage ? 2 : failures ? 1 : 0;
 }
 
 // status / rollback against a kiosk's API.
@@ -374,11 +377,8 @@ int ContentCommands::remote(const char* command) {
         std::fprintf(stderr, "stationctl: content %s: --to: %s\n", command, problem->c_str());
         return 2;
     }
-    auto token = login(to_[0], user_, pin_);
-    if (!token) return report(command, token.error());
     station::admin::ApiClient client(to_[0]);
-    apply_pin_cert_option(client);
-    client.set_token(*token);
+    if (int code = authenticate(client, {user_, pin_})) return code;
     bool is_status = std::string(command) == "status";
     auto reply = is_status ? client.get("/api/v1/content") : client.post("/api/v1/content/rollback", nlohmann::json::object());
     if (!reply.ok()) return report(command, sc::fail(to_[0], ": ", reply.error.empty() ? "HTTP " + std::to_string(reply.status) : reply.error));

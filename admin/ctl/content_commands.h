@@ -3,9 +3,12 @@
 //   content pack DIR --key KEY -o FILE        probe, hash, sign → FILE.spkg
 //   content verify FILE --trust PUB...        every check a kiosk makes; exit 1 on any fault
 //   content schedule DIR|FILE --at TIME       what plays in each zone at TIME
-//   content push FILE --to URL[,URL...] --user U --pin P [--json]   to kiosks, only missing blobs
-//   content status  (--to URL --user U --pin P | --store DIR)       versions on a kiosk / in a store
-//   content rollback (--to URL --user U --pin P | --store DIR)      back to the previous version
+//   content push FILE --to URL[,URL...] [--user U --pin P] [--json]  to kiosks, only missing blobs
+//   content status  (--to URL [--user U --pin P] | --store DIR)     versions on a kiosk / in a store
+//   content rollback (--to URL [--user U --pin P] | --store DIR)    back to the previous version
+// Against kiosks these log in as every stationctl command does (credentials.h: --user/--pin or the
+// token saved by `stationctl login`) and pin https:// kiosks' certificates the same way (the common
+// --pin-cert, else the one the saved login saw), the push's blob transfer included.
 //   content import FILE --store DIR --trust PUB   import into a local store (USB, technicians)
 #pragma once
 #include <CLI/CLI.hpp>

@@ -81,49 +81,48 @@ void add_credential_options(CLI::App* command, Credentials& credentials) {
     command->add_option("--pin", credentials.pin, "PIN (default: $STATION_PIN)");
 }
 
-int authenticate(admin::ApiClient& client, Credentials credentials) {
+KioskLogin login_to(const std::string& server, Credentials credentials) {
+    KioskLogin out;
+    auto refuse = [&out](int code, std::string why) {
+        out.code = code;
+        out.error = std::move(why);
+        return out;
+    };
     if (credentials.user.empty()) {
         nlohmann::json saved = read_tokens();
-        const std::string& server = client.base_url();
-        if (!saved.contains(server) || !saved[server].is_object() || !saved[server]["token"].is_string()) {
-            std::fprintf(
-                stderr,
-                "stationctl: --user: required (or run `stationctl login --server %s --user NAME` first)\n",
-                server.c_str());
-            return 2;
-        }
-        if (saved[server].value("expires_at", int64_t(0)) <= now_ms()) {
-            std::fprintf(stderr,
-                         "stationctl: the saved login for %s has expired; run `stationctl login` again\n",
-                         server.c_str());
-            return 1;
-        }
+        if (!saved.contains(server) || !saved[server].is_object() || !saved[server]["token"].is_string())
+            return refuse(2, "--user: required (or run `stationctl login --server " + server + " --user NAME` first)");
+        if (saved[server].value("expires_at", int64_t(0)) <= now_ms())
+            return refuse(1, "the saved login for " + server + " has expired; run `stationctl login` again");
         std::string saved_pin = saved[server].value("pin_cert", "");
-        if (!saved_pin.empty() && !pin_cert_option.empty() && saved_pin != pin_cert_option) {
-            std::fprintf(stderr,
-                         "stationctl: --pin-cert %s: the saved login for %s is pinned to %s; to trust the "
-                         "new certificate, run `stationctl login --server %s --pin-cert %s --user NAME` again\n",
-                         pin_cert_option.c_str(), server.c_str(), saved_pin.c_str(), server.c_str(),
-                         pin_cert_option.c_str());
-            return 1;
-        }
-        client.set_pinned_certificate(saved_pin.empty() ? pin_cert_option : saved_pin);
-        client.set_token(saved[server]["token"].get<std::string>());
-        return 0;
+        if (!saved_pin.empty() && !pin_cert_option.empty() && saved_pin != pin_cert_option)
+            return refuse(1, "--pin-cert " + pin_cert_option + ": the saved login for " + server + " is pinned to " +
+                                 saved_pin + "; to trust the new certificate, run `stationctl login --server " + server +
+                                 " --pin-cert " + pin_cert_option + " --user NAME` again");
+        out.pinned = saved_pin.empty() ? pin_cert_option : saved_pin;
+        out.token = saved[server]["token"].get<std::string>();
+        return out;
     }
-    client.set_pinned_certificate(pin_cert_option);
+    out.pinned = pin_cert_option;
     if (credentials.pin.empty())
         if (const char* env = std::getenv("STATION_PIN")) credentials.pin = env;
-    if (credentials.pin.empty()) {
-        std::fprintf(stderr, "stationctl: --pin: required (or set STATION_PIN)\n");
-        return 2;
-    }
+    if (credentials.pin.empty()) return refuse(2, "--pin: required (or set STATION_PIN)");
+    admin::ApiClient client(server);
+    client.set_pinned_certificate(out.pinned);
     auto login = client.post("/api/v1/login", {{"user", credentials.user}, {"pin", credentials.pin}});
-    if (!login.ok()) {
-        std::fprintf(stderr, "stationctl: login: %s\n", login.error.c_str());
-        return 1;
+    if (!login.ok()) return refuse(1, "login: " + login.error);
+    out.token = login.body.value("token", "");
+    return out;
+}
+
+int authenticate(admin::ApiClient& client, Credentials credentials) {
+    KioskLogin login = login_to(client.base_url(), std::move(credentials));
+    if (login.code) {
+        std::fprintf(stderr, "stationctl: %s\n", login.error.c_str());
+        return login.code;
     }
-    client.set_token(login.body.value("token", ""));
+    client.set_pinned_certificate(login.pinned);
+    client.set_token(login.token);
     return 0;
 }
 

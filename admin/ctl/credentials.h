@@ -35,6 +35,19 @@ void add_credential_options(CLI::App* command, Credentials& credentials);
 // 1: the kiosk said no, or --pin-cert contradicts the saved login's pin).
 int authenticate(admin::ApiClient& client, Credentials credentials);
 
+// authenticate() for commands that reach several kiosks at once (content push): logs in to
+// `server` with the credentials, or takes its saved token, and says which certificate to pin
+// (--pin-cert, or the one the saved login saw). code 0: token and pinned ("" = none) are set;
+// otherwise 2 (nothing to log in with) or 1 (refused, unreachable, pin contradiction) and `error`
+// says why, without the "stationctl: " prefix. Prints nothing.
+struct KioskLogin {
+    std::string token;
+    std::string pinned;
+    std::string error;
+    int code = 0;
+};
+KioskLogin login_to(const std::string& server, Credentials credentials);
+
 std::filesystem::path token_file();  // where `stationctl login` saves tokens
 
 // `stationctl login` / `logout`.

@@ -17,9 +17,10 @@ struct HeadlessKiosk {
     std::unique_ptr<ChildProcess> process;
     std::string url;
     std::string pinned_certificate;  // client() pins this (an https kiosk's certificate SHA-256)
-    // data_dir: the kiosk's --data; port 0 picks a free one; config_file: its --config, if any.
+    // data_dir: the kiosk's --data; port 0 picks a free one; config_file: its --config, if any;
+    // extra: more flags (e.g. --trust-key PUB for content pushes).
     explicit HeadlessKiosk(const std::string& data_dir, bool demo = true, int port = 0,
-                           const std::string& config_file = "") {
+                           const std::string& config_file = "", const std::vector<std::string>& extra = {}) {
         std::vector<std::string> argv = {
             bin_path("station-kiosk"),          "--headless", "--data", data_dir, "--api",
             "127.0.0.1:" + std::to_string(port)};
@@ -28,6 +29,7 @@ struct HeadlessKiosk {
             argv.push_back("--config");
             argv.push_back(config_file);
         }
+        argv.insert(argv.end(), extra.begin(), extra.end());
         process = std::make_unique<ChildProcess>(argv);
         REQUIRE(process->wait_for_stderr("api: listening", std::chrono::seconds(30)));
         std::smatch m;

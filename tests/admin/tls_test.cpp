@@ -14,40 +14,16 @@
 #include "process.h"
 #include "relay.h"
 #include "temp_dir.h"
+#include "tls_support.h"
 
 using namespace std::chrono_literals;
 using station::test::bin_path;
 using station::test::run_process;
+using station::test::Certificate;
+using station::test::make_certificate;
+using station::test::tls_config;
 
 namespace {
-
-struct Certificate {
-    std::string cert, key;  // PEM files
-    std::string sha256;     // as openssl prints it: AB:CD:...
-};
-
-// A self-signed P-256 certificate for 127.0.0.1, as a station would make for its kiosk.
-Certificate make_certificate(const station::test::TempDir& dir, const std::string& name) {
-    Certificate c{(dir / (name + ".crt")).string(), (dir / (name + ".key")).string(), ""};
-    auto made = run_process({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                             "-nodes", "-days", "2", "-subj", "/CN=station-kiosk-" + name, "-addext",
-                             "subjectAltName=IP:127.0.0.1", "-keyout", c.key, "-out", c.cert});
-    INFO(made.err);
-    REQUIRE(made.exit_code == 0);
-    auto printed = run_process({"openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", c.cert});
-    REQUIRE(printed.exit_code == 0);
-    auto equals = printed.out.find('=');
-    REQUIRE(equals != std::string::npos);
-    c.sha256 = printed.out.substr(equals + 1);
-    while (!c.sha256.empty() && (c.sha256.back() == '\n' || c.sha256.back() == '\r')) c.sha256.pop_back();
-    REQUIRE(c.sha256.size() == 95);
-    return c;
-}
-
-std::string tls_config(const station::test::TempDir& dir, const Certificate& c, const std::string& name = "kiosk.toml") {
-    dir.write(name, "[api]\ntls_cert = \"" + c.cert + "\"\ntls_key = \"" + c.key + "\"\n");
-    return (dir / name).string();
-}
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
