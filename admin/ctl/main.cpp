@@ -8,6 +8,7 @@
 
 #include "admin/client/api_client.h"
 #include "admin/client/tls.h"
+#include "admin/ctl/activities_commands.h"
 #include "admin/ctl/alert_commands.h"
 #include "admin/ctl/cert_commands.h"
 #include "admin/ctl/content_commands.h"
@@ -71,6 +72,7 @@ int main(int argc, char** argv) {
     station::ctl::AlertCommands alert_commands(app);
     station::ctl::ReportCommand report_command(app);
     station::ctl::UsersCommands users_commands(app);
+    station::ctl::ActivitiesCommands activities_commands(app);
 
     try {
         app.parse(argc, argv);
@@ -106,5 +108,6 @@ int main(int argc, char** argv) {
     if (alert_commands.parsed()) return alert_commands.run(server);
     if (report_command.parsed()) return report_command.run(server);
     if (users_commands.parsed()) return users_commands.run(server);
+    if (activities_commands.parsed()) return activities_commands.run(server);
     return 2;
 }
