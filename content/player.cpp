@@ -41,10 +41,12 @@ int align_up(int value, int alignment) {
     return (value + alignment - 1) / alignment * alignment;
 }
 
-// One picture's memory (I420: three planes; xrgb32: one), 64-byte aligned planes.
+// One picture's memory (I420: three planes; xrgb32: one), 64-byte aligned planes; or a target the
+// UI lent (frame.target >= 0, storage null: the memory is the UI's).
 struct FrameBuffer {
     VideoFrame frame;
     void* storage = nullptr;
+    bool handed_back = false;  // a target taken by the UI as a frame: the player forgets it
     FrameBuffer() = default;
     FrameBuffer(const FrameBuffer&) = delete;
     FrameBuffer& operator=(const FrameBuffer&) = delete;
@@ -102,9 +104,13 @@ struct VideoDeck {
     DeckState state = DeckState::idle;
     std::string item;
     std::filesystem::path file;
+    // libvlc's vmem output has one picture: a lock comes only after the last picture was
+    // displayed or dropped. Buffers are the deck's own (three per format, `spare` when unused) or
+    // targets lent by the UI (only for the active deck's playing item, at the format's size).
     std::shared_ptr<FrameBuffer> writing;   // lent to libvlc between lock and display
     std::shared_ptr<FrameBuffer> ready;     // the newest complete frame
     std::shared_ptr<FrameBuffer> front;     // the frame the UI took last
+    std::vector<std::shared_ptr<FrameBuffer>> spare;  // own buffers of the current format
     bool fresh = false;                     // `ready` holds a frame the UI has not taken
     std::uint64_t load_serial = 0;          // frames with serials up to this belong to older items
     bool first_frame = false;               // a frame of the current item arrived
@@ -130,6 +136,16 @@ struct VideoPlayer::Impl {
     std::atomic<bool> wake_pending{false};
     std::atomic<std::uint64_t> rgb_box{0};           // set_rgb_output(): width << 32 | height; 0 = I420
     std::map<std::string, SourceSize> source_sizes;  // control thread: by file, size and mtime
+    std::atomic<std::uint64_t> in_place{0};          // frames written into a lent target
+
+    std::mutex targets_mutex;  // guards free_targets; taken after a deck's mutex, never before
+    std::vector<FrameTarget> free_targets;  // lent by the UI and not in use
+
+    // A buffer the deck no longer needs (deck mutex held): its own go to `spare`, lent targets
+    // back to the free ones (unless the UI took it as a frame).
+    void recycle(VideoDeck& deck, std::shared_ptr<FrameBuffer>& buffer);
+    // A free lent target of this size and pitch for the deck's next picture, or null.
+    std::shared_ptr<FrameBuffer> lent_target(int width, int height, int pitch);
 
     std::mutex mutex;  // guards commands, events, stopping, nudged
     std::condition_variable changed;
@@ -207,8 +223,10 @@ unsigned on_format(void** opaque, char* chroma, unsigned* width, unsigned* heigh
         h = std::min(deck.rgb_height, std::max(1, int(std::lround(h * scale))));
         pixels = VideoPixels::xrgb32;
         std::memcpy(chroma, "RV32", 4);
-        pitch[0] = align_up(w * 4, 64);
-        rows[0] = align_up(h, 32);
+        // Rows as a texture's (SDL's software textures: 4 bytes a pixel, no padding), so libvlc can
+        // write into the UI's lent targets; libvlc copies converted pictures in, row by row.
+        pitch[0] = w * 4;
+        rows[0] = h;
     } else {
         std::memcpy(chroma, "I420", 4);
         // Rows padded to 32 bytes and planes to 32 rows: libvlc's decoders write whole macroblocks.
@@ -224,17 +242,26 @@ unsigned on_format(void** opaque, char* chroma, unsigned* width, unsigned* heigh
         pitches[i] = unsigned(pitch[i]);
         lines[i] = unsigned(rows[i]);
     }
+    VideoPlayer::Impl& impl = *deck.owner;
+    impl.recycle(deck, deck.writing);  // libvlc's pictures of the last format are gone
     auto same = [&](const std::shared_ptr<FrameBuffer>& b) {
-        return b && b->frame.pixels == pixels && b->frame.width == w && b->frame.height == h &&
+        return b->frame.pixels == pixels && b->frame.width == w && b->frame.height == h &&
                b->frame.pitch[0] == pitch[0] && b->frame.lines[0] == rows[0];
     };
-    if (same(deck.writing) && same(deck.ready) && same(deck.front)) return 1;  // reuse: no churn
+    bool reuse = deck.spare.size() + (deck.ready && deck.ready->frame.target < 0) +
+                         (deck.front && deck.front->frame.target < 0) ==
+                     3 &&
+                 std::all_of(deck.spare.begin(), deck.spare.end(), same) &&
+                 (!deck.ready || same(deck.ready)) && (!deck.front || same(deck.front));
+    if (reuse) return 1;  // the same format again: no churn
     auto a = make_buffer(pixels, w, h, pitch, rows), b = make_buffer(pixels, w, h, pitch, rows),
          c = make_buffer(pixels, w, h, pitch, rows);
     if (!a || !b || !c) return 0;
-    deck.writing = std::move(a);
-    deck.ready = std::move(b);
-    deck.front = std::move(c);
+    impl.recycle(deck, deck.ready);
+    deck.spare.clear();
+    deck.spare = {std::move(a), std::move(b), std::move(c)};
+    if (deck.front && deck.front->frame.target >= 0) impl.recycle(deck, deck.front);
+    deck.front.reset();  // the UI's copy (take_frame) keeps it alive while it is in use
     deck.fresh = false;
     return 1;
 }
@@ -243,7 +270,21 @@ void on_cleanup(void*) {}  // buffers stay with the deck until the next format o
 
 void* on_lock(void* opaque, void** planes) {
     VideoDeck& deck = *static_cast<VideoDeck*>(opaque);
+    VideoPlayer::Impl& impl = *deck.owner;
     std::lock_guard lock(deck.mutex);
+    impl.recycle(deck, deck.writing);  // a picture that was locked but not displayed
+    // The playing item of the playing deck writes into a texture the UI lent, when one fits; a
+    // pre-roll keeps its first frame in the deck's own memory (it may wait long).
+    if (!deck.spare.empty() && deck.spare.back()->frame.pixels == VideoPixels::xrgb32 &&
+        deck.state == DeckState::playing && impl.active.load() == deck.index) {
+        const VideoFrame& own = deck.spare.back()->frame;
+        deck.writing = impl.lent_target(own.width, own.height, own.pitch[0]);
+    }
+    if (!deck.writing) {
+        // Three own buffers; ready and front hold at most two of them.
+        deck.writing = std::move(deck.spare.back());
+        deck.spare.pop_back();
+    }
     for (int i = 0; i < 3; ++i) planes[i] = deck.writing->frame.plane[i];
     return deck.writing.get();
 }
@@ -271,8 +312,10 @@ void on_display(void* opaque, void* picture) {
         first = !deck.first_frame;
         deck.first_frame = true;
         deck.last_progress = SteadyClock::now();
-        std::swap(deck.writing, deck.ready);
+        impl.recycle(deck, deck.ready);  // a frame the UI never took
+        deck.ready = std::move(deck.writing);
         deck.ready->frame.serial = ++impl.serial;
+        if (deck.ready->frame.target >= 0) ++impl.in_place;
         deck.fresh = true;
         accepted = deck.state == DeckState::playing;
     }
@@ -311,6 +354,8 @@ void VideoPlayer::Impl::load(VideoDeck& deck, const std::string& item, const std
         deck.file = file;
         deck.first_frame = deck.announced = false;
         deck.fresh = false;
+        recycle(deck, deck.writing);  // libvlc stopped: the last item's frames are not shown
+        recycle(deck, deck.ready);
         deck.load_serial = serial.load();
         deck.last_progress = SteadyClock::now();
         deck.last_time_ms = -1;
@@ -367,7 +412,16 @@ void VideoPlayer::Impl::play_now(const std::string& item, const std::filesystem:
         load(deck, item, file, DeckState::playing);
     }
     active.store(next);
-    if (old >= 0) stop_deck(decks[old]);
+    if (old >= 0) {
+        VideoDeck& last = decks[std::size_t(old)];
+        stop_deck(last);
+        // take_frame() reads the playing deck only: the old one's frames are never shown, and
+        // the targets in them are free for the new item.
+        std::lock_guard lock(last.mutex);
+        recycle(last, last.writing);
+        recycle(last, last.ready);
+        last.fresh = false;
+    }
     wake();  // a held first frame is ready to show
 }
 
@@ -614,6 +668,67 @@ void VideoPlayer::set_volume(float volume) {
     });
 }
 
+void VideoPlayer::Impl::recycle(VideoDeck& deck, std::shared_ptr<FrameBuffer>& buffer) {
+    if (!buffer) return;
+    if (buffer->frame.target < 0) {
+        const VideoFrame& own = buffer->frame;
+        // Only buffers of the current format (the others' size is gone with it).
+        if (deck.spare.empty() || (deck.spare.back()->frame.pixels == own.pixels &&
+                                   deck.spare.back()->frame.width == own.width &&
+                                   deck.spare.back()->frame.height == own.height))
+            deck.spare.push_back(std::move(buffer));
+    } else if (!buffer->handed_back) {
+        FrameTarget target;
+        target.id = buffer->frame.target;
+        target.pixels = buffer->frame.plane[0];
+        target.pitch = buffer->frame.pitch[0];
+        target.width = buffer->frame.width;
+        target.height = buffer->frame.height;
+        std::lock_guard lock(targets_mutex);
+        free_targets.push_back(target);
+    }
+    buffer.reset();
+}
+
+std::shared_ptr<FrameBuffer> VideoPlayer::Impl::lent_target(int width, int height, int pitch) {
+    std::lock_guard lock(targets_mutex);
+    auto fits = std::find_if(free_targets.begin(), free_targets.end(), [&](const FrameTarget& t) {
+        return t.width == width && t.height == height && t.pitch == pitch;
+    });
+    if (fits == free_targets.end()) return nullptr;
+    auto buffer = std::make_shared<FrameBuffer>();
+    VideoFrame& frame = buffer->frame;
+    frame.pixels = VideoPixels::xrgb32;
+    frame.width = width;
+    frame.height = height;
+    frame.pitch[0] = pitch;
+    frame.lines[0] = height;
+    frame.plane[0] = fits->pixels;
+    frame.target = fits->id;
+    free_targets.erase(fits);
+    return buffer;
+}
+
+void VideoPlayer::lend_target(const FrameTarget& target) {
+    if (target.id < 0 || !target.pixels || target.width <= 0 || target.height <= 0 ||
+        target.pitch < target.width * 4)
+        return;
+    std::lock_guard lock(impl_->targets_mutex);
+    impl_->free_targets.push_back(target);
+}
+
+std::vector<int> VideoPlayer::take_back_targets() {
+    std::lock_guard lock(impl_->targets_mutex);
+    std::vector<int> ids;
+    for (const FrameTarget& target : impl_->free_targets) ids.push_back(target.id);
+    impl_->free_targets.clear();
+    return ids;
+}
+
+std::uint64_t VideoPlayer::frames_in_place() const {
+    return impl_->in_place.load();
+}
+
 bool VideoPlayer::take_frame(const std::function<void(const VideoFrame&)>& use) {
     Impl& impl = *impl_;
     impl.wake_pending = false;
@@ -625,12 +740,14 @@ bool VideoPlayer::take_frame(const std::function<void(const VideoFrame&)>& use) 
     {
         std::lock_guard lock(deck.mutex);
         if (deck.fresh) {
-            std::swap(deck.ready, deck.front);
+            impl.recycle(deck, deck.front);
+            deck.front = std::move(deck.ready);
             deck.fresh = false;
         }
         if (!deck.front || deck.front->frame.serial <= deck.load_serial) return false;
         if (index == impl.taken_deck && deck.front->frame.serial == impl.taken_serial) return false;
         frame = deck.front;  // keeps the buffer alive even if libvlc reformats meanwhile
+        if (frame->frame.target >= 0) frame->handed_back = true;  // the UI's texture again
         visible_width = deck.visible_width;
         visible_height = deck.visible_height;
     }

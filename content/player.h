@@ -1,8 +1,9 @@
 // The video player: libvlc decodes into the player's own I420 buffers on libvlc's threads; the
 // UI thread borrows the newest frame and uploads it (an SDL IYUV texture: no colour conversion
 // on the CPU). With set_rgb_output() the frames come as 32-bit RGB at the size they are shown, for
-// a software renderer (there is no GPU to convert). No SDL here, so the bench and tests use it
-// headless.
+// a software renderer (there is no GPU to convert), and lend_target() lets libvlc write them
+// straight into the UI's texture memory (no copy on the UI thread). No SDL here, so the bench and
+// tests use it headless.
 //
 //   - Two long-lived decks (libvlc media players). The next item is pre-rolled on the idle deck
 //     and held on its first frame; play() swaps it in, so there is no black gap between items.
@@ -41,6 +42,18 @@ struct VideoFrame {
     std::uint8_t* plane[3] = {nullptr, nullptr, nullptr};
     std::uint64_t serial = 0;  // increases with every frame the player accepts
     VideoPixels pixels = VideoPixels::i420;
+    int target = -1;  // >= 0: the frame was written straight into the memory lent as this target
+                      // (lend_target()), which is the caller's again from this take_frame() on
+};
+
+// Memory the caller lends the player for one xrgb32 frame (a locked streaming texture's pixels):
+// with a software renderer libvlc then writes the picture where it is shown, and the UI thread
+// copies nothing. Used only for frames of exactly this width, height and pitch.
+struct FrameTarget {
+    int id = 0;  // the caller's name for it, >= 0, unique among the targets it lent
+    std::uint8_t* pixels = nullptr;
+    int pitch = 0;  // bytes per row
+    int width = 0, height = 0;
 };
 
 enum class PlayerEventKind {
@@ -95,8 +108,20 @@ public:
     void set_rgb_output(int width, int height);
 
     // UI thread only (one consumer). When the playing deck has a frame newer than the last one
-    // taken, calls `use` with it (valid only during the call) and returns true.
+    // taken, calls `use` with it (valid only during the call) and returns true. A frame with
+    // `target` >= 0 lies in that lent target, which is no longer lent.
     bool take_frame(const std::function<void(const VideoFrame&)>& use);
+
+    // UI thread. Lends `target` for a coming xrgb32 frame of the playing item: libvlc's copy of
+    // the picture goes straight into it, on libvlc's thread, and take_frame() hands it back as
+    // that frame. The memory must stay valid until it comes back (take_frame, take_back_targets)
+    // or the player is destroyed. Frames of another size, pre-rolls and I420 frames use the
+    // player's own buffers (then take_frame's frame is copied by the caller, as without targets).
+    void lend_target(const FrameTarget& target);
+    // UI thread. The ids of the lent targets the player gives back now (not being written, no
+    // frame in them waiting to be taken); the others come back by later calls or as frames.
+    std::vector<int> take_back_targets();
+    std::uint64_t frames_in_place() const;  // frames libvlc wrote straight into a lent target
     // Any thread: the events since the last call, oldest first.
     std::vector<PlayerEvent> take_events();
     // Counters for tests and the bench.

@@ -301,6 +301,9 @@ void KioskUi::render_frame() {
     ImGui::End();
     ImGui::PopStyleColor();
     if (idle_prompt_) draw_idle_prompt(now_ms);
+    // Signage that painted the whole window opaquely needs no clear under it (a full-screen pass
+    // of SDL's software renderer per video frame).
+    bool covered = signage_ && signage_->covers(Rect{ImVec2(0, 0), ctx.size});
     if (signage_) {
         // An emergency notice covers every screen until it expires or is withdrawn.
         if (auto alert = signage_->alert(now_ms)) {
@@ -314,7 +317,7 @@ void KioskUi::render_frame() {
     ImGui::Render();
     const Rgb& bg = theme_.colors.background;
     SDL_SetRenderDrawColor(renderer_, Uint8(bg.r * 255), Uint8(bg.g * 255), Uint8(bg.b * 255), 255);
-    SDL_RenderClear(renderer_);
+    if (!covered) SDL_RenderClear(renderer_);
     ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
     if (capture_) {
         // Before presenting: after it, an accelerated renderer's back buffer is undefined.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include "content/media_probe.h"
@@ -23,6 +24,31 @@ Rect fit(const Rect& rect, float w, float h) {
     return {min, ImVec2(min.x + size.x, min.y + size.y)};
 }
 
+// Where a w x h picture goes in `rect`: fitted and centred; one within a pixel of its fitted size
+// (RGB frames libvlc fitted into the area) on whole pixels at its own size, so SDL's software
+// renderer copies it 1:1 instead of resampling it.
+Rect picture_rect(const Rect& rect, int w, int h) {
+    Rect picture = fit(rect, float(w), float(h));
+    if (std::abs(picture.width() - float(w)) <= 1.f && std::abs(picture.height() - float(h)) <= 1.f) {
+        ImVec2 min(std::round(picture.center().x - float(w) / 2), std::round(picture.center().y - float(h) / 2));
+        picture = {min, ImVec2(min.x + float(w), min.y + float(h))};
+    }
+    return picture;
+}
+
+// `area` in `color` except `hole` (which something opaque covers), as up to four bands.
+void fill_around(ImDrawList* draw, const Rect& area, const Rect& hole, ImU32 color) {
+    Rect h{ImVec2(std::clamp(hole.min.x, area.min.x, area.max.x), std::clamp(hole.min.y, area.min.y, area.max.y)),
+           ImVec2(std::clamp(hole.max.x, area.min.x, area.max.x), std::clamp(hole.max.y, area.min.y, area.max.y))};
+    auto band = [&](ImVec2 min, ImVec2 max) {
+        if (max.x > min.x && max.y > min.y) draw->AddRectFilled(min, max, color);
+    };
+    band(area.min, ImVec2(area.max.x, h.min.y));                  // above
+    band(ImVec2(area.min.x, h.max.y), area.max);                  // below
+    band(ImVec2(area.min.x, h.min.y), ImVec2(h.min.x, h.max.y));  // left
+    band(ImVec2(h.max.x, h.min.y), ImVec2(area.max.x, h.max.y));  // right
+}
+
 // Offscreen renders (--screenshot, --audit, tests: SDL's dummy video driver) have nobody to hear.
 bool offscreen() {
     const char* driver = SDL_GetCurrentVideoDriver();
@@ -33,14 +59,17 @@ bool offscreen() {
 
 LessonPlayer::LessonPlayer(Station& station, SDL_Renderer* renderer, UiQueue& ui_queue, Worker& worker,
                            Voice& voice)
-    : station_(station), renderer_(renderer), ui_queue_(ui_queue), worker_(worker), voice_(voice) {}
+    : station_(station), renderer_(renderer), ui_queue_(ui_queue), worker_(worker), voice_(voice) {
+    SDL_RendererInfo info{};
+    software_renderer_ = SDL_GetRendererInfo(renderer_, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
+}
 
 LessonPlayer::~LessonPlayer() {
     *alive_ = false;
     if (state_ != State::closed) record("played");
     probe_worker_.reset();  // joins: no probe reports after this
-    player_.reset();        // stops and releases libvlc before the texture goes
-    if (video_.texture) SDL_DestroyTexture(video_.texture);
+    player_.reset();        // stops and releases libvlc before the textures go (it may write into one)
+    video_.reset();
 }
 
 content::VideoPlayer& LessonPlayer::player() {
@@ -69,10 +98,20 @@ void LessonPlayer::open(const LessonView& lesson, const std::filesystem::path& f
     run_since_ms_ = -1;
     held_ = player_paused_ = false;
     has_picture_ = false;
-    player().play(play_id_, file_);
+    play_pending_ = true;
     volume_percent_ = int(voice_.volume() * 100.f + 0.5f);
     player().set_volume(voice_.volume());
+    // A GPU converts and scales I420 at any size: play now. The software renderer's RGB frames are
+    // made to the picture's area, which the next draw_video knows.
+    if (!software_renderer_) start_play();
     spdlog::info("lessons: playing '{}'", lesson.id);
+}
+
+void LessonPlayer::start_play() {
+    if (!play_pending_ || state_ == State::closed) return;
+    play_pending_ = false;
+    player().play(play_id_, file_);
+    apply_pause();  // a pause asked before the player had the lesson
 }
 
 void LessonPlayer::toggle_pause() {
@@ -106,6 +145,7 @@ void LessonPlayer::close() {
     record("played");
     state_ = State::closed;
     run_since_ms_ = -1;
+    play_pending_ = false;
     if (player_) player_->stop();
     spdlog::info("lessons: '{}' closed", lesson_.id);
 }
@@ -161,23 +201,9 @@ void LessonPlayer::handle_events() {
 
 void LessonPlayer::upload_frame() {
     if (!player_ || state_ == State::closed) return;
-    player_->take_frame([this](const content::VideoFrame& frame) {
-        if (!video_.texture || video_.width != frame.width || video_.height != frame.height) {
-            if (video_.texture) SDL_DestroyTexture(video_.texture);
-            video_.texture = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_IYUV, SDL_TEXTUREACCESS_STREAMING,
-                                               frame.width, frame.height);
-            video_.width = frame.width;
-            video_.height = frame.height;
-            if (!video_.texture) {
-                spdlog::error("lessons: cannot create a {}x{} video texture: {}", frame.width, frame.height,
-                              SDL_GetError());
-                return;
-            }
-        }
-        SDL_UpdateYUVTexture(video_.texture, nullptr, frame.plane[0], frame.pitch[0], frame.plane[1],
-                             frame.pitch[1], frame.plane[2], frame.pitch[2]);
-        has_picture_ = true;
-    });
+    if (play_pending_) return;
+    if (!video_) video_ = std::make_unique<VideoTexture>(renderer_, "lessons");
+    if (video_->update(*player_) && video_->texture()) has_picture_ = true;
     if (has_picture_ && state_ == State::opening) state_ = State::playing;
     if (state_ == State::playing && !held_ && run_since_ms_ < 0) run_since_ms_ = station_.clock().now_ms();
 }
@@ -189,7 +215,9 @@ void LessonPlayer::apply_pause() {
         played_ms_ += now_ms - run_since_ms_;
         run_since_ms_ = -1;
     }
-    if (!player_ || pause == player_paused_ || state_ == State::ended || state_ == State::closed) return;
+    if (!player_ || play_pending_ || pause == player_paused_ || state_ == State::ended ||
+        state_ == State::closed)
+        return;
     player_paused_ = pause;
     player_->pause(pause);
 }
@@ -203,6 +231,16 @@ void LessonPlayer::draw_video(ScreenContext& ctx, const Rect& area) {
     if (ctx.signage)
         if (auto alert = ctx.signage->alert(now_ms)) covered = alert->mode == "fullscreen";
     held_ = voice_.ms_until_done() >= 0 || covered;
+    if (software_renderer_) {
+        // RGB frames libvlc fits into the area's pixels: drawn 1:1, nothing scaled on this thread.
+        int width = int(std::floor(area.width())), height = int(std::floor(area.height()));
+        if (width > 0 && height > 0 && (width != rgb_width_ || height != rgb_height_)) {
+            rgb_width_ = width;
+            rgb_height_ = height;
+            player().set_rgb_output(width, height);  // the lessons loaded from now on
+        }
+    }
+    start_play();
     apply_pause();
     int percent = int(voice_.volume() * 100.f + 0.5f);
     if (percent != volume_percent_) {
@@ -212,11 +250,14 @@ void LessonPlayer::draw_video(ScreenContext& ctx, const Rect& area) {
     if (state_ != State::paused) upload_frame();
 
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    draw->AddRectFilled(area.min, area.max, IM_COL32(0, 0, 0, 255));
-    if (has_picture_ && video_.texture) {
-        Rect picture = fit(area, float(video_.width), float(video_.height));
-        draw->AddImage(static_cast<ImTextureID>(video_.texture), picture.min, picture.max);
+    if (has_picture_ && video_ && video_->texture()) {
+        Rect picture = picture_rect(area, video_->width(), video_->height());
+        // Black around the picture only: SDL's software renderer blends every untextured quad, and
+        // the opaque picture covers its own part.
+        fill_around(draw, area, picture, IM_COL32(0, 0, 0, 255));
+        draw->AddImage(static_cast<ImTextureID>(video_->texture()), picture.min, picture.max);
     } else {
+        draw->AddRectFilled(area.min, area.max, IM_COL32(0, 0, 0, 255));
         text_centered(ctx.fonts.title, area.center(), Rgb{1.f, 1.f, 1.f}, tr("lessons.opening"));
     }
 }
@@ -262,6 +303,7 @@ void LessonPlayer::wait_for_lengths() {
 
 bool LessonPlayer::wait_for_picture(std::chrono::milliseconds limit) {
     auto until = std::chrono::steady_clock::now() + limit;
+    start_play();  // opened without a draw: at the last area's size (or the video's, in I420)
     while (std::chrono::steady_clock::now() < until) {
         handle_events();
         if (state_ == State::closed) return false;

@@ -2,8 +2,12 @@
 // One per KioskUi (like SignageView), shared with the lessons screen through ScreenContext.
 // UI thread only, except where noted.
 //
-//  - playback  content::VideoPlayer with audio into an SDL IYUV texture; a frame wakes the UI for
-//              one frame (UiQueue::request_frame); the last picture stays up (pause, end, 从头播放)
+//  - playback  content::VideoPlayer with audio into an SDL IYUV texture (GPU renderers) or, with
+//              SDL's software renderer, 32-bit RGB frames libvlc already scaled to the picture's
+//              area and wrote straight into the texture (VideoTexture), copied 1:1; the area is
+//              known at the first draw_video, so there the lesson starts (a frame later); a frame
+//              wakes the UI for one frame (UiQueue::request_frame); the last picture stays up
+//              (pause, end, 从头播放)
 //  - volume    follows the visitor's Voice volume; the lesson holds (pauses) while the Voice
 //              speaks or a full-screen emergency notice covers it, and goes on after, so nothing
 //              talks over it and nothing is missed
@@ -31,6 +35,7 @@
 #include "kiosk/core/worker.h"
 #include "kiosk/ui/notices.h"
 #include "kiosk/ui/screen.h"
+#include "kiosk/ui/video_texture.h"
 #include "kiosk/ui/voice.h"
 #include "kiosk/ui/widgets.h"
 
@@ -88,13 +93,11 @@ public:
     bool wait_for_picture(std::chrono::milliseconds limit);
     void wait_for_lengths();      // tests: the probes are done (their results arrive via the queue)
     content::VideoPlayer* video() { return player_.get(); }  // tests; null before the first lesson
+    const VideoTexture* video_texture() const { return video_.get(); }  // tests; null before a frame
 
 private:
-    struct Texture {
-        SDL_Texture* texture = nullptr;
-        int width = 0, height = 0;
-    };
     content::VideoPlayer& player();  // created on the first lesson
+    void start_play();               // the opened lesson to the player, once
     void handle_events();
     void upload_frame();
     void apply_pause();              // the player paused when the visitor or a hold asks
@@ -122,8 +125,11 @@ private:
     bool held_ = false;
     bool player_paused_ = false;  // what the player was last told
     int volume_percent_ = -1;
-    Texture video_;
+    std::unique_ptr<VideoTexture> video_;  // the lesson's frames (owns the textures)
     bool has_picture_ = false;    // video_ holds a frame of this opening
+    bool play_pending_ = false;   // opened, not yet given to the player (software renderer)
+    bool software_renderer_ = false;
+    int rgb_width_ = 0, rgb_height_ = 0;  // the box last given to set_rgb_output
     bool drawn_this_frame_ = false;
     std::string failure_;
     std::map<std::filesystem::path, int> lengths_;  // probed seconds by file; 0: unknown or failed

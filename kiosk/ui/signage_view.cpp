@@ -144,8 +144,8 @@ SignageView::~SignageView() {
     station_.events().unsubscribe(subscription_);
     *alive_ = false;
     worker_.wait_idle();  // its tasks hold `this` only through ui_queue posts guarded by alive_
-    player_.reset();      // stops and releases libvlc before the textures go
-    if (video_.texture) SDL_DestroyTexture(video_.texture);
+    player_.reset();      // stops and releases libvlc before the textures go (it may write into one)
+    video_texture_.reset();
     for (auto& [id, image] : images_) SDL_DestroyTexture(image.texture);
 }
 
@@ -449,34 +449,16 @@ void SignageView::use_rgb_video(const ZoneRun& run) {
         player().set_rgb_output(zone_pixels(run.zone.width), zone_pixels(run.zone.height));
 }
 
+// VideoTexture: with the software renderer libvlc writes each frame straight into the texture
+// that is shown next (no copy on the UI thread); otherwise I420 into IYUV.
 void SignageView::upload_frame() {
     if (!player_) return;
-    player_->take_frame([this](const content::VideoFrame& frame) {
-        bool rgb = frame.pixels == content::VideoPixels::xrgb32;
-        Uint32 format = rgb ? SDL_PIXELFORMAT_RGB888 : SDL_PIXELFORMAT_IYUV;
-        if (!video_.texture || video_.width != frame.width || video_.height != frame.height ||
-            video_.format != format) {
-            if (video_.texture) SDL_DestroyTexture(video_.texture);
-            video_.texture =
-                SDL_CreateTexture(renderer_, format, SDL_TEXTUREACCESS_STREAMING, frame.width, frame.height);
-            video_.width = frame.width;
-            video_.height = frame.height;
-            video_.format = format;
-            if (!video_.texture) {
-                spdlog::error("signage: cannot create a {}x{} video texture: {}", frame.width, frame.height,
-                              SDL_GetError());
-                return;
-            }
-        }
-        if (rgb) {
-            SDL_UpdateTexture(video_.texture, nullptr, frame.plane[0], frame.pitch[0]);
-        } else {
-            // I420 planes straight into the IYUV texture: the GPU converts, not our code.
-            SDL_UpdateYUVTexture(video_.texture, nullptr, frame.plane[0], frame.pitch[0], frame.plane[1],
-                                 frame.pitch[1], frame.plane[2], frame.pitch[2]);
-        }
-        shown_ = &video_;
-    });
+    if (!video_texture_) video_texture_ = std::make_unique<VideoTexture>(renderer_, "signage");
+    if (!video_texture_->update(*player_)) return;
+    video_.texture = video_texture_->texture();
+    video_.width = video_texture_->width();
+    video_.height = video_texture_->height();
+    shown_ = video_.texture ? &video_ : shown_;
 }
 
 // The media zone's picture when it is a video frame (opaque: no blending) on whole pixels: the
@@ -492,7 +474,13 @@ std::optional<Rect> SignageView::opaque_picture(const ZoneRun& run, const Rect& 
     return shown;
 }
 
+bool SignageView::covers(const Rect& window) const {
+    return covered_ && area_.min.x <= window.min.x && area_.min.y <= window.min.y &&
+           area_.max.x >= window.max.x && area_.max.y >= window.max.y;
+}
+
 void SignageView::idle() {
+    covered_ = false;
     if (!drawn_this_frame_ && !runs_.empty()) {
         int64_t now_ms = station_.clock().now_ms();
         for (ZoneRun& run : runs_) finish(run, now_ms, "played");
@@ -508,6 +496,9 @@ void SignageView::draw(ScreenContext& ctx, const Rect& area) {
     drawn_this_frame_ = true;
     int64_t now_ms = station_.clock().now_ms();
     area_ = area;
+    // Every path below paints all of `area` opaquely on whole pixels: the layout's black (around
+    // an opaque video frame) or the header colour.
+    covered_ = on_whole_pixels(area);
     if (plan_checked_minute_ != now_ms / 60'000) {
         // Schedules change on minute boundaries; a plan that did not change keeps its runs.
         auto fresh = content_ ? content::plan_at(content_->manifest.content, local_now(from_ms(now_ms)))

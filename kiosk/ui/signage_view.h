@@ -7,7 +7,8 @@
 //  - plan      content::plan_at() at the station's local time, asked again at item boundaries
 //  - media     one zone plays videos through content::VideoPlayer (pre-rolled, no black gap) into
 //              an SDL IYUV texture (GPU renderers) or, with SDL's software renderer, 32-bit RGB
-//              frames that libvlc already scaled to the zone, copied 1:1; images through SDL_image,
+//              frames that libvlc already scaled to the zone and wrote straight into the texture
+//              (VideoTexture), copied 1:1; images through SDL_image,
 //              decoded and scaled to the zone once on the worker; the last picture stays up until
 //              the next is ready
 //  - skips     an item that fails or hangs is quarantined (until the next content version) with
@@ -30,6 +31,7 @@
 #include "content/store.h"
 #include "kiosk/core/signage.h"
 #include "kiosk/ui/screen.h"
+#include "kiosk/ui/video_texture.h"
 #include "kiosk/ui/widgets.h"
 
 namespace station::ui {
@@ -64,6 +66,11 @@ public:
     const std::map<std::string, std::string>& quarantine() const { return quarantine_; }  // item -> reason
     std::string media_item() const;  // the media zone's current item id
     content::VideoPlayer& player();  // created on first use
+    const VideoTexture* video_texture() const { return video_texture_.get(); }  // null before a frame
+    // True between draw() and idle() when this frame's draw painted all of `window` opaquely (the
+    // view covers its area: black bands around an opaque video or a full fill): KioskUi then
+    // skips SDL_RenderClear.
+    bool covers(const Rect& window) const;
     void set_attract(bool attract) { zone_tag_ = attract ? "attract" : ""; }
     // Runs queued work now and waits for loads (tests): worker idle, then UI queue.
     int64_t plays_recorded() const { return plays_recorded_; }
@@ -126,9 +133,11 @@ private:
     std::vector<Alert> alerts_;
     std::string zone_tag_;
     Rect area_{};  // where the last draw put the layout
+    bool covered_ = false;  // this frame's draw painted area_ in full
 
     bool software_renderer_ = false;         // SDL's software renderer: no GPU converts or scales
-    Texture video_;                          // IYUV or RGB888, the playing video's last frame
+    std::unique_ptr<VideoTexture> video_texture_;  // the playing video's frames (owns the textures)
+    Texture video_;                          // its last frame (not owned: video_texture_'s)
     std::map<std::string, Texture> images_;  // item id -> texture scaled to its zone
     std::set<std::string> images_loading_;
     Texture* shown_ = nullptr;  // what the media zone shows (never cleared)

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -203,6 +204,83 @@ TEST_CASE("set_rgb_output: xrgb32 frames fitted into the box with the aspect kep
     CHECK(watch.last.pixels == VideoPixels::i420);
     CHECK(watch.last.width == 320);
     CHECK(watch.last.height == 240);
+}
+
+TEST_CASE("lent targets: xrgb32 frames written straight into the memory the UI lent - none lost") {
+    if (!have_ffmpeg()) {
+        MESSAGE("ffmpeg not installed: skipped");
+        return;
+    }
+    TempDir dir;
+    REQUIRE(make_banded_clip(dir / "red.mp4", "320x240", 232, "red", "blue"));
+    // Two targets of the frames' size (200x150 in a 200x200 box, 4 bytes a pixel, no padding, as
+    // an SDL software texture) and one of another size, which the player must never write.
+    std::vector<std::vector<std::uint32_t>> memory(3);
+    memory[0].assign(200 * 150, 0x00ff00);
+    memory[1].assign(200 * 150, 0x00ff00);
+    memory[2].assign(100 * 100, 0x00ff00);
+    auto target = [&](int id) {
+        int size = id < 2 ? 200 : 100;
+        return FrameTarget{id, reinterpret_cast<std::uint8_t*>(memory[std::size_t(id)].data()), size * 4, size,
+                           id < 2 ? 150 : 100};
+    };
+    VideoPlayer player({});
+    player.set_rgb_output(200, 200);
+    for (int id = 0; id < 3; ++id) player.lend_target(target(id));
+    player.play("red", dir / "red.mp4");
+    int front = -1, in_place = 0, copied = 0;
+    std::uint32_t centre = 0, bottom = 0;
+    bool own_memory = true, ended = false;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!ended && std::chrono::steady_clock::now() < deadline) {
+        player.take_frame([&](const VideoFrame& frame) {
+            REQUIRE(frame.pixels == VideoPixels::xrgb32);
+            if (frame.target < 0) {
+                ++copied;
+                return;
+            }
+            ++in_place;
+            REQUIRE(frame.target < 2);
+            auto* pixels = memory[std::size_t(frame.target)].data();
+            own_memory = own_memory && frame.plane[0] == reinterpret_cast<std::uint8_t*>(pixels) &&
+                         frame.pitch[0] == 800 && frame.width == 200 && frame.height == 150;
+            centre = pixels[75 * 200 + 100];
+            bottom = pixels[149 * 200 + 100];
+            // As the UI does: the frame's target is shown now; the one shown before is lent again.
+            if (front >= 0 && front != frame.target) player.lend_target(target(front));
+            front = frame.target;
+        });
+        for (const auto& event : player.take_events()) ended = ended || event.kind == PlayerEventKind::ended;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(ended);
+    CAPTURE(copied);
+    CHECK(in_place > 0);
+    CHECK(player.frames_in_place() >= std::uint64_t(in_place));
+    CHECK(own_memory);
+    CAPTURE(centre);
+    CAPTURE(bottom);
+    CHECK(((centre >> 16) & 0xff) > 200);  // red, not the green it was lent with
+    CHECK(((centre >> 8) & 0xff) < 60);
+    CHECK((bottom & 0xff) > 200);  // the blue band at the bottom
+    CHECK(memory[2][50 * 100 + 50] == 0x00ff00u);  // the other size was never written
+    // Nothing lost: every target is either the one shown or given back.
+    std::vector<int> back = player.take_back_targets();
+    if (front >= 0) back.push_back(front);
+    std::sort(back.begin(), back.end());
+    CHECK(back == std::vector<int>{0, 1, 2});
+    CHECK(player.take_back_targets().empty());
+
+    // I420 again (0x0): lent targets are not used for it.
+    player.set_rgb_output(0, 0);
+    player.lend_target(target(front == 0 ? 1 : 0));
+    std::uint64_t before = player.frames_in_place();
+    player.play("again", dir / "red.mp4");
+    Watcher watch{player};
+    REQUIRE(watch.wait_for(PlayerEventKind::ended, "again"));
+    CHECK(watch.last.pixels == VideoPixels::i420);
+    CHECK(watch.last.target == -1);
+    CHECK(player.frames_in_place() == before);
 }
 
 TEST_CASE("a corrupt clip and a missing file are reported as failed, naming the file, the next plays") {
