@@ -1,6 +1,8 @@
 #include "admin/console/console_ui.h"
 
 #include <fontconfig/fontconfig.h>
+#include <imgui_impl_sdlrenderer.h>
+#include <imgui_internal.h>  // ImTextCharFromUtf8
 #include <stb_image.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include <ctime>
 #include <fstream>
 #include <optional>
+#include <set>
 
 #include "admin/client/report_format.h"
 
@@ -56,11 +59,15 @@ const char* level_words(int level) {
 }
 
 std::string device_name(const std::string& device) {
+    // "display" is the screens' power backend (DPMS / CEC); touch_screen and public_display are the
+    // kiosk's two windows (GET /api/v1/devices).
     static const std::map<std::string, std::string> names = {{"printer", "打印机"},
                                                              {"idcard", "身份证读卡器"},
                                                              {"qr", "扫码器"},
                                                              {"button", "呼叫按钮"},
-                                                             {"display", "显示屏"}};
+                                                             {"display", "显示屏电源"},
+                                                             {"touch_screen", "触摸屏"},
+                                                             {"public_display", "公共显示屏"}};
     auto known = names.find(device);
     return known == names.end() ? device : known->second + " " + device;
 }
@@ -70,6 +77,7 @@ const char* device_words(const std::string& status) {
     if (status == "offline") return "离线";
     if (status == "fault") return "故障";
     if (status == "disabled") return "未启用";
+    if (status == "degraded") return "部分可用";
     return status.c_str();
 }
 
@@ -110,7 +118,7 @@ std::string find_chinese_font(int* index) {
 
 }  // namespace
 
-ConsoleFonts load_console_fonts() {
+ConsoleFonts load_console_fonts(const std::string& extra_text) {
     ImGuiIO& io = ImGui::GetIO();
     int index = 0;
     std::string file = find_chinese_font(&index);
@@ -128,7 +136,7 @@ ConsoleFonts load_console_fonts() {
     // ['admin/console/console_ui.cpp', 'admin/console/main.cpp'] for c in open(f).read() if ord(c) >
     // 0x2000})))"
     builder.AddText("就医助餐维修帮办咨询其他");  // the kiosk's help categories (help.category.*)
-    builder.AddText("版本打印机身份证读卡器扫码器呼叫按钮显示屏");  // content version, device names
+    builder.AddText("版本打印机身份证读卡器扫码器呼叫按钮显示屏电源触摸屏公共显示屏部分可用");  // devices
     builder.AddText("活动名单报名人数容量最少达到未达到地点日期开始结束创建打印刷新正在接收上一版本拉取频道已无"
                     "身份证扫码工作人员代报标题时间内容收到共");  // activities and content tabs
     builder.AddText(
@@ -136,6 +144,8 @@ ConsoleFonts load_console_fonts() {
         "员呼响回在填处备如姓字容导尚屏工已布师常幅幕应度建式当录待态急息意成我户所报按接提撤故数新无日时明显"
         "最月有服期未查标模横正每水没法流添满演点状王理生用由画登的知确示离秒站端等管类紧级线终群老自至色获表"
         "要角解计认议设询说超达近连选通醒重钟限障需面题！（），：？");
+    builder.AddText(extra_text.c_str());  // characters seen in the kiosks' data (ConsoleUi::refresh_fonts)
+    ranges.clear();
     builder.BuildRanges(&ranges);
     ImFontConfig config;
     config.FontNo = index;
@@ -184,6 +194,70 @@ ConsoleUi::~ConsoleUi() {
         if (thumb.texture) SDL_DestroyTexture(thumb.texture);
 }
 
+namespace {
+
+// Appends to `out` every character of `text` that `font` cannot draw and `asked` has not seen.
+void note_missing(const ImFont* font, const std::string& text, std::set<unsigned int>& asked, std::string& out) {
+    const char* p = text.c_str();
+    const char* end = p + text.size();
+    while (p < end) {
+        unsigned int c = 0;
+        const char* start = p;
+        int length = ImTextCharFromUtf8(&c, p, end);
+        if (length <= 0) break;
+        p += length;
+        // ImWchar is 16 bits here: characters beyond the BMP cannot be baked.
+        if (c < 0x80 || c > 0xFFFF || font->FindGlyphNoFallback(ImWchar(c)) || !asked.insert(c).second) continue;
+        out.append(start, p);
+    }
+}
+
+void note_missing_json(const ImFont* font, const nlohmann::json& j, std::set<unsigned int>& asked, std::string& out) {
+    if (j.is_string()) {
+        note_missing(font, j.get_ref<const std::string&>(), asked, out);
+    } else if (j.is_object()) {
+        for (const auto& [key, value] : j.items()) {
+            note_missing(font, key, asked, out);  // e.g. suggestions_by_topic's topics
+            note_missing_json(font, value, asked, out);
+        }
+    } else if (j.is_array()) {
+        for (const auto& value : j) note_missing_json(font, value, asked, out);
+    }
+}
+
+}  // namespace
+
+void ConsoleUi::note_missing_glyphs(const std::vector<admin::KioskSnapshot>& kiosks) {
+    const ImFont* font = fonts_.body;
+    std::string& out = missing_glyph_text_;
+    for (const auto& k : kiosks) {
+        for (const std::string* text : {&k.station_name, &k.error, &k.action_message, &k.thumbnail_error})
+            note_missing(font, *text, asked_glyphs_, out);
+        for (const auto& line : k.recent) note_missing(font, line, asked_glyphs_, out);
+        for (const auto& [_, request] : k.open_requests) note_missing_json(font, request, asked_glyphs_, out);
+        for (const auto& [_, list] : k.signups) note_missing_json(font, list, asked_glyphs_, out);
+        for (const nlohmann::json* j : {&k.devices, &k.alerts, &k.users, &k.content, &k.activities, &k.report})
+            note_missing_json(font, *j, asked_glyphs_, out);
+    }
+    // What staff type (an IME gives any character): shown in the field as it is typed.
+    for (const char* typed : {alert_title_, alert_text_, activity_title_, activity_place_, new_name_})
+        note_missing(font, typed, asked_glyphs_, out);
+    for (const auto& [_, note] : notes_) note_missing(font, note, asked_glyphs_, out);
+}
+
+bool ConsoleUi::refresh_fonts() {
+    if (missing_glyph_text_.empty()) return false;
+    extra_glyph_text_ += missing_glyph_text_;
+    missing_glyph_text_.clear();
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    fonts_ = load_console_fonts(extra_glyph_text_);
+    io.FontDefault = fonts_.body;
+    ImGui_ImplSDLRenderer_DestroyFontsTexture();  // re-made from the new atlas by the next NewFrame
+    ++atlas_rebuilds_;
+    return true;
+}
+
 void ConsoleUi::set_report_range(const std::string& from, const std::string& to) {
     std::snprintf(report_from_, sizeof report_from_, "%s", from.c_str());
     std::snprintf(report_to_, sizeof report_to_, "%s", to.c_str());
@@ -197,6 +271,7 @@ void ConsoleUi::draw(int64_t now_ms) {
     if (report_from_[0] == '\0') set_report_range(today_plus(now_ms, -6), today_plus(now_ms, 0));
     std::vector<admin::KioskSnapshot> kiosks;
     for (admin::KioskLink* link : links_) kiosks.push_back(link->snapshot());
+    note_missing_glyphs(kiosks);
 
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
@@ -426,6 +501,7 @@ void ConsoleUi::draw_devices(const std::vector<admin::KioskSnapshot>& kiosks) {
                 ImGui::TableNextColumn();
                 ImGui::TextColored(status == "ok"         ? kGreen
                                    : status == "disabled" ? kMuted
+                                   : status == "degraded" ? kAmber
                                                           : kRed,
                                    "%s", device_words(status));
                 ImGui::TableNextColumn();

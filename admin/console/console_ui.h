@@ -19,6 +19,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,9 +37,10 @@ struct ConsoleFonts {
 };
 
 // The fonts at the console's sizes: a Simplified Chinese font through fontconfig (as the kiosk
-// finds it), the common 2 500 characters; ImGui's default font with a message when none is found.
-// Call with a current ImGui context, before the first frame.
-ConsoleFonts load_console_fonts();
+// finds it), the common 2 500 characters, the console's own words and `extra_text`'s characters;
+// ImGui's default font with a message when none is found. Call with a current ImGui context,
+// before the first frame (or after io.Fonts->Clear(), between frames: ConsoleUi::refresh_fonts).
+ConsoleFonts load_console_fonts(const std::string& extra_text = "");
 void apply_console_style();  // the kiosk's warm paper and Party red, roomy spacing
 
 class ConsoleUi {
@@ -48,6 +50,13 @@ public:
     ~ConsoleUi();  // frees thumbnail textures
 
     void draw(int64_t now_ms);  // one frame's widgets (between NewFrame and Render)
+    // Kiosk data (activity titles, names, notes...) may hold characters outside the atlas (e.g. 戏):
+    // draw() notes each new one, and this rebuilds the atlas with them, once per batch, never for a
+    // character already asked for (one the font lacks stays a box without a rebuild every frame).
+    // Call before NewFrame; true when it rebuilt (fonts() changed, io.FontDefault too).
+    bool refresh_fonts();
+    const ConsoleFonts& fonts() const { return fonts_; }
+    int atlas_rebuilds() const { return atlas_rebuilds_; }
     void set_tab(Tab tab) {
         tab_ = tab;
         tab_forced_ = true;
@@ -66,6 +75,7 @@ private:
     void draw_activities(int64_t now_ms, const std::vector<admin::KioskSnapshot>& kiosks);
     void draw_reports(const std::vector<admin::KioskSnapshot>& kiosks);
     void draw_users(const std::vector<admin::KioskSnapshot>& kiosks);
+    void note_missing_glyphs(const std::vector<admin::KioskSnapshot>& kiosks);
     SDL_Texture* thumbnail(size_t kiosk, const admin::KioskSnapshot& snapshot, int* width, int* height);
 
     std::vector<admin::KioskLink*> links_;
@@ -80,6 +90,10 @@ private:
         int version = -1, width = 0, height = 0;
     };
     std::map<size_t, Thumbnail> thumbnails_;
+    std::string missing_glyph_text_;   // characters seen since the last refresh_fonts(), each once
+    std::string extra_glyph_text_;     // every character added to the atlas at run time
+    std::set<unsigned int> asked_glyphs_;
+    int atlas_rebuilds_ = 0;
     char alert_title_[128] = "";
     char alert_text_[1024] = "";
     int alert_mode_ = 0;  // 0 banner, 1 fullscreen

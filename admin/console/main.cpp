@@ -208,6 +208,7 @@ int main(int argc, char** argv) {
 
     auto now_ms = [&] { return fixed_clock > 0 ? fixed_clock : system_now_ms(); };
     auto render = [&] {
+        if (ui && ui->refresh_fonts()) fonts = ui->fonts();  // characters new to the atlas came in the data
         ImGui_ImplSDLRenderer_NewFrame();
         ImGui_ImplSDL2_NewFrame();
         ImGui::NewFrame();
