@@ -200,7 +200,8 @@ void DeviceManager::fail_printer_tasks(const std::string& reason) {
     for (auto& task : failed) task->done(dr::make_error(dr::ErrorCode::Unavailable, "printer", "", reason));
 }
 
-std::future<Result<Ok>> DeviceManager::print_test_page() {
+std::future<Result<Ok>> DeviceManager::queue_print(std::string what,
+                                                  std::function<dr::Result<dr::PrintJob>(const dr::PrinterOptions&)> build) {
     auto promise = std::make_shared<std::promise<Result<Ok>>>();
     auto future = promise->get_future();
     if (!status("printer")->configured) {
@@ -208,8 +209,8 @@ std::future<Result<Ok>> DeviceManager::print_test_page() {
         return future;
     }
     auto task = std::make_unique<PrinterTask>();
-    task->what = "test page";
-    task->build = [](const dr::PrinterOptions& options) { return dr::test_page_job(options); };
+    task->what = std::move(what);
+    task->build = std::move(build);
     task->done = [promise](const dr::Result<dr::PrintOutcome>& outcome) {
         if (outcome)
             promise->set_value(Ok{});
@@ -226,64 +227,22 @@ std::future<Result<Ok>> DeviceManager::print_test_page() {
     }
     queue_changed_.notify_all();
     return future;
+}
+
+std::future<Result<Ok>> DeviceManager::print_test_page() {
+    return queue_print("test page", [](const dr::PrinterOptions& options) { return dr::test_page_job(options); });
 }
 
 std::future<Result<Ok>> DeviceManager::print_signup(const drivers::SignupConfirmation& signup) {
-    auto promise = std::make_shared<std::promise<Result<Ok>>>();
-    auto future = promise->get_future();
-    if (!status("printer")->configured) {
-        promise->set_value(Error{"printer: 未配置打印机 no printer configured ([devices] printer)"});
-        return future;
-    }
-    auto task = std::make_unique<PrinterTask>();
-    task->what = "sign-up confirmation";
-    task->build = [signup](const dr::PrinterOptions& options) {
+    return queue_print("sign-up confirmation", [signup](const dr::PrinterOptions& options) {
         return dr::signup_confirmation_job(signup, options);
-    };
-    task->done = [promise](const dr::Result<dr::PrintOutcome>& outcome) {
-        if (outcome)
-            promise->set_value(Ok{});
-        else
-            promise->set_value(Error{"printer: " + outcome.error().message});
-    };
-    {
-        std::lock_guard<std::mutex> guard(queue_mutex_);
-        if (stopping() || !started_) {
-            promise->set_value(Error{"printer: 设备管理未运行 device manager not running"});
-            return future;
-        }
-        printer_tasks_.push_back(std::move(task));
-    }
-    queue_changed_.notify_all();
-    return future;
+    });
 }
 
 std::future<Result<Ok>> DeviceManager::print_roster(const drivers::ActivityRoster& roster) {
-    auto promise = std::make_shared<std::promise<Result<Ok>>>();
-    auto future = promise->get_future();
-    if (!status("printer")->configured) {
-        promise->set_value(Error{"printer: 未配置打印机 no printer configured ([devices] printer)"});
-        return future;
-    }
-    auto task = std::make_unique<PrinterTask>();
-    task->what = "activity roster";
-    task->build = [roster](const dr::PrinterOptions& options) { return dr::activity_roster_job(roster, options); };
-    task->done = [promise](const dr::Result<dr::PrintOutcome>& outcome) {
-        if (outcome)
-            promise->set_value(Ok{});
-        else
-            promise->set_value(Error{"printer: " + outcome.error().message});
-    };
-    {
-        std::lock_guard<std::mutex> guard(queue_mutex_);
-        if (stopping() || !started_) {
-            promise->set_value(Error{"printer: 设备管理未运行 device manager not running"});
-            return future;
-        }
-        printer_tasks_.push_back(std::move(task));
-    }
-    queue_changed_.notify_all();
-    return future;
+    return queue_print("activity roster", [roster](const dr::PrinterOptions& options) {
+        return dr::activity_roster_job(roster, options);
+    });
 }
 
 void DeviceManager::on_help_called(const nlohmann::json& request) {

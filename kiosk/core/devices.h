@@ -124,6 +124,9 @@ private:
     bool sleep_unless_stopping(std::chrono::milliseconds duration);  // false when stopping
     bool stopping() const { return stopping_.load(); }
     void fail_printer_tasks(const std::string& reason);
+    // Queues a job built on the printer's worker (for its options); resolves with Ok or the fault.
+    std::future<Result<Ok>> queue_print(std::string what,
+                                        std::function<drivers::Result<drivers::PrintJob>(const drivers::PrinterOptions&)> build);
 
     Station& station_;
     DeviceTimings timings_;
