@@ -66,6 +66,7 @@ std::string device_name(const std::string& device) {
                                                              {"qr", "扫码器"},
                                                              {"button", "呼叫按钮"},
                                                              {"display", "显示屏电源"},
+                                                             {"disk", "磁盘"},
                                                              {"touch_screen", "触摸屏"},
                                                              {"public_display", "公共显示屏"}};
     auto known = names.find(device);
@@ -136,7 +137,7 @@ ConsoleFonts load_console_fonts(const std::string& extra_text) {
     // ['admin/console/console_ui.cpp', 'admin/console/main.cpp'] for c in open(f).read() if ord(c) >
     // 0x2000})))"
     builder.AddText("就医助餐维修帮办咨询其他");  // the kiosk's help categories (help.category.*)
-    builder.AddText("版本打印机身份证读卡器扫码器呼叫按钮显示屏电源触摸屏公共显示屏部分可用");  // devices
+    builder.AddText("版本打印机身份证读卡器扫码器呼叫按钮显示屏电源触摸屏公共显示屏部分可用磁盘");  // devices
     builder.AddText("活动名单报名人数容量最少达到未达到地点日期开始结束创建打印刷新正在接收上一版本拉取频道已无"
                     "身份证扫码工作人员代报标题时间内容收到共");  // activities and content tabs
     builder.AddText(
@@ -505,7 +506,9 @@ void ConsoleUi::draw_devices(const std::vector<admin::KioskSnapshot>& kiosks) {
                                                           : kRed,
                                    "%s", device_words(status));
                 ImGui::TableNextColumn();
-                ImGui::TextWrapped("%s", d.value("reason", "").c_str());
+                std::string reason = d.value("reason", "");
+                if (reason.empty()) reason = d.value("detail", "");  // e.g. the disk's free space when ok
+                ImGui::TextWrapped("%s", reason.c_str());
                 ImGui::TableNextColumn();
                 int64_t since = d.value("since", int64_t(0));
                 ImGui::Text("%s", since > 0 ? clock_text(since, "%H:%M").c_str() : "-");

@@ -35,11 +35,11 @@ struct DemoKiosk {
 
 }  // namespace
 
-TEST_CASE("stationctl devices --json lists the four simulated devices, ok, then the display and the screens") {
+TEST_CASE("stationctl devices --json lists the four simulated devices, ok, then the display, the screens and the disk") {
     DemoKiosk k;
     nlohmann::json devices;
     auto four_ok = [&devices] {
-        if (devices.size() != 7) return false;
+        if (devices.size() != 8) return false;
         for (int i = 0; i < 4; ++i)
             if (devices[i]["status"] != "ok") return false;
         return true;
@@ -51,7 +51,7 @@ TEST_CASE("stationctl devices --json lists the four simulated devices, ok, then 
         if (four_ok()) break;
         std::this_thread::sleep_for(50ms);
     }
-    REQUIRE(devices.size() == 7);
+    REQUIRE(devices.size() == 8);
     for (int i = 0; i < 4; ++i) {
         CHECK(devices[i]["status"] == "ok");
         CHECK(devices[i]["configured"] == true);
@@ -63,6 +63,7 @@ TEST_CASE("stationctl devices --json lists the four simulated devices, ok, then 
     CHECK(devices[5]["window"] == false);
     CHECK(devices[6]["device"] == "public_display");
     CHECK(devices[6]["window"] == false);
+    CHECK(devices[7]["device"] == "disk");
     auto text = k.ctl({"devices"});
     REQUIRE(text.exit_code == 0);
     for (const char* name : {"printer", "idcard", "qr", "button"}) CHECK(text.out.find(name) != std::string::npos);

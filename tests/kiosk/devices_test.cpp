@@ -358,7 +358,7 @@ TEST_CASE("--demo runs the devices on simulators in DATA/sim and the API reports
     auto listed = client.Get("/api/v1/devices", staff);
     REQUIRE(listed->status == 200);
     auto body = nlohmann::json::parse(listed->body);
-    REQUIRE(body["devices"].size() == 7);
+    REQUIRE(body["devices"].size() == 8);
     CHECK(body["devices"][0]["device"] == "printer");
     // After the four devices: the display's power backend and the two screens' windows (none here:
     // no window was opened).
@@ -368,6 +368,11 @@ TEST_CASE("--demo runs the devices on simulators in DATA/sim and the API reports
     CHECK(body["devices"][5]["status"] == "offline");
     CHECK(body["devices"][6]["device"] == "public_display");
     CHECK(body["devices"][6]["configured"] == true);  // "auto" by default
+    // Last, the data folder's disk with its free space.
+    CHECK(body["devices"][7]["device"] == "disk");
+    CHECK(body["devices"][7]["free_bytes"].get<uint64_t>() > 0);
+    CHECK(body["devices"][7]["total_bytes"].get<uint64_t>() >= body["devices"][7]["free_bytes"].get<uint64_t>());
+    CHECK(body["devices"][7]["status"] != "");
     CHECK(body["devices"][0]["status"] == "ok");
     CHECK(body["devices"][0].contains("since"));
     CHECK(body["devices"][0].contains("reason"));
