@@ -8,57 +8,13 @@
 
 #include "kiosk/api/api_server.h"
 #include "kiosk/core/station.h"
-#include "temp_dir.h"
+#include "api_kiosk.h"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-struct Fixture {
-    station::test::TempDir dir;
-    std::shared_ptr<station::ManualClock> clock = std::make_shared<station::ManualClock>();
-    std::unique_ptr<station::Station> station;
-    std::unique_ptr<station::api::ApiServer> api;
-
-    Fixture() {
-        station::StationOptions options;
-        options.data_dir = dir.path();
-        options.clock = clock;
-        options.demo = true;  // demo / 2468, role admin
-        auto opened = station::Station::open(options);
-        REQUIRE(opened.ok());
-        station = std::move(opened.value());
-        REQUIRE(station->staff().add("wang", "王老师", "1357", "staff").ok());
-        REQUIRE(station->staff().add("li", "李编辑", "2468", "editor").ok());
-        REQUIRE(station->staff().add("kiosk1", "一号屏", "9090", "device").ok());
-        api = std::make_unique<station::api::ApiServer>(*station);
-        REQUIRE(api->start("127.0.0.1:0").ok());
-    }
-    httplib::Client client() const {
-        httplib::Client c("127.0.0.1", api->port());
-        c.set_read_timeout(10, 0);
-        return c;
-    }
-    httplib::Result login_result(const std::string& user, const std::string& pin) {
-        return client().Post("/api/v1/login", nlohmann::json{{"user", user}, {"pin", pin}}.dump(),
-                             "application/json");
-    }
-    std::string login(const std::string& user, const std::string& pin) {
-        auto r = login_result(user, pin);
-        REQUIRE(r);
-        REQUIRE(r->status == 200);
-        return nlohmann::json::parse(r->body)["token"];
-    }
-    httplib::Result post(const std::string& path, const std::string& token, const std::string& body) {
-        httplib::Headers headers;
-        if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-        return client().Post(path.c_str(), headers, body, "application/json");
-    }
-    httplib::Result get(const std::string& path, const std::string& token) {
-        httplib::Headers headers;
-        if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-        return client().Get(path.c_str(), headers);
-    }
+struct Fixture : station::test::ApiKiosk {
     int64_t audit_count(const std::string& action) {
         auto lock = station->db().lock();
         SQLite::Statement q(station->db().sql(), "SELECT COUNT(*) FROM audit_log WHERE action = ?");

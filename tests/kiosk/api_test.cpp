@@ -11,7 +11,7 @@
 #include "kiosk/api/api_server.h"
 #include "kiosk/core/help_desk.h"
 #include "kiosk/core/station.h"
-#include "temp_dir.h"
+#include "api_kiosk.h"
 
 using namespace std::chrono_literals;
 
@@ -23,54 +23,8 @@ struct SseEvent {
     nlohmann::json data;
 };
 
-struct Fixture {
-    station::test::TempDir dir;
-    std::shared_ptr<station::ManualClock> clock = std::make_shared<station::ManualClock>();
-    std::unique_ptr<station::Station> station;
-    std::unique_ptr<station::api::ApiServer> api;
-
-    explicit Fixture(bool with_accounts = true) {
-        open();
-        if (!with_accounts) return;
-        REQUIRE(station->staff().add("wang", "王老师", "1357", "staff").ok());
-        REQUIRE(station->staff().add("li", "李编辑", "2468", "editor").ok());
-        REQUIRE(station->staff().add("kiosk1", "一号屏", "9090", "device").ok());
-    }
-    void open() {
-        api.reset();
-        station.reset();
-        station::StationOptions options;
-        options.data_dir = dir.path();
-        options.clock = clock;
-        options.demo = true;  // demo / 2468, role admin
-        auto opened = station::Station::open(options);
-        REQUIRE(opened.ok());
-        station = std::move(opened.value());
-        api = std::make_unique<station::api::ApiServer>(*station);
-        REQUIRE(api->start("127.0.0.1:0").ok());
-    }
-    httplib::Client client() const {
-        httplib::Client c("127.0.0.1", api->port());
-        c.set_read_timeout(10, 0);
-        return c;
-    }
-    std::string login(const std::string& user, const std::string& pin) {
-        auto r = client().Post("/api/v1/login", nlohmann::json{{"user", user}, {"pin", pin}}.dump(),
-                               "application/json");
-        REQUIRE(r);
-        REQUIRE(r->status == 200);
-        return nlohmann::json::parse(r->body)["token"];
-    }
-    httplib::Result post(const std::string& path, const std::string& token, const std::string& body = "{}") {
-        httplib::Headers headers;
-        if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-        return client().Post(path.c_str(), headers, body, "application/json");
-    }
-    httplib::Result get(const std::string& path, const std::string& token) {
-        httplib::Headers headers;
-        if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-        return client().Get(path.c_str(), headers);
-    }
+struct Fixture : station::test::ApiKiosk {
+    explicit Fixture(bool with_accounts = true) : ApiKiosk(/*demo=*/true, with_accounts) {}
     int64_t new_request(const std::string& token) {
         auto r = post("/api/v1/requests", token, R"({"category":"medical","source":"screen"})");
         REQUIRE(r);
