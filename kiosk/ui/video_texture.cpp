@@ -105,7 +105,12 @@ void VideoTexture::copy(const content::VideoFrame& frame) {
         }
         shown_ = make_slot(frame.width, frame.height, format);
         if (shown_ < 0) return;
-        if (rgb) make_slot(frame.width, frame.height, format);  // lent after this frame (update)
+        // Two more, lent after this frame (update): libvlc may lock the next picture before the UI
+        // took the last one, and then still finds one to write into.
+        if (rgb) {
+            make_slot(frame.width, frame.height, format);
+            make_slot(frame.width, frame.height, format);
+        }
     }
     Slot& slot = slots_.at(shown_);
     if (rgb)

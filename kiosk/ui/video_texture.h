@@ -2,10 +2,11 @@
 // by SignageView and LessonPlayer.
 //
 //  - I420 frames (GPU renderers): into an IYUV texture; the GPU converts.
-//  - xrgb32 frames (SDL's software renderer, VideoPlayer::set_rgb_output): two RGB888 streaming
-//    textures. The one not shown is locked here and lent to the player (lend_target); libvlc
-//    writes the next frame straight into its pixels and take_frame hands it back, unlocked here,
-//    as the shown one, and the other is locked and lent in turn. No SDL call happens on libvlc's
+//  - xrgb32 frames (SDL's software renderer, VideoPlayer::set_rgb_output): three RGB888 streaming
+//    textures. Those not shown are locked here and lent to the player (lend_target); libvlc
+//    writes the next frame straight into one's pixels and take_frame hands it back, unlocked here,
+//    as the shown one, and the one shown before is locked and lent in turn. (Two lent: libvlc may
+//    lock its next picture before the UI took the last.) No SDL call happens on libvlc's
 //    threads and the UI thread copies nothing. A frame in the player's own memory (an item's
 //    first, a pre-roll's, one of a new size) is copied into the shown texture, as before.
 //  - A new size: new textures; the old ones still lent are destroyed when the player gives them

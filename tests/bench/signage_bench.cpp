@@ -10,7 +10,8 @@
 //                                CPU, which would flatter the kiosk. Without vlc-plugin-video-output
 //                                cvlc only decodes ("video output creation failed"): no figure then.
 //   signage_frame_ms_p99         CPU time per signage frame at 1920x1080 offscreen (software
-//                                renderer) while the clip plays: frame upload, zones, ImGui
+//                                renderer) while the clip plays: frame upload (none when libvlc
+//                                wrote the frame into the texture itself), zones, ImGui
 //   rss_growth_mb_per_100_loops  the player looping two clips through both decks: RSS after 100
 //                                more items than after a 10-item warm-up
 #include <fcntl.h>
@@ -224,6 +225,10 @@ void bench_signage_frames(const std::filesystem::path& folder, const std::filesy
     frames.erase(frames.begin(), frames.begin() + std::min<size_t>(10, frames.size()));
     std::printf("signage_frame_ms_p99: %.2f ms\n", percentile_of(frames, 99));
     std::fflush(stdout);
+    if (const auto* video = (*kiosk)->ui().signage().video_texture())
+        std::fprintf(stderr, "bench: signage frames written in place by libvlc %llu, copied by the UI %llu\n",
+                     static_cast<unsigned long long>(video->frames_in_place()),
+                     static_cast<unsigned long long>(video->frames_copied()));
 }
 
 void bench_player_growth(const std::filesystem::path& dir) {

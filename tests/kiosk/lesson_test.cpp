@@ -178,6 +178,13 @@ TEST_CASE("lessons: a tap on a lesson plays it in the screen's body to its end -
     CHECK(k.lessons().lesson()->title == "电话防骗");
     REQUIRE(k.until([&] { return k.lessons().state() == State::ended; }));
     CHECK(k.lessons().video()->frames_displayed() >= 5);
+    // The offscreen kiosk renders in software: RGB frames libvlc fitted into the picture's area,
+    // written straight into the texture shown next (the first, before one was lent, is copied).
+    const station::ui::VideoTexture* texture = k.lessons().video_texture();
+    REQUIRE(texture != nullptr);
+    CAPTURE(texture->frames_copied());
+    CHECK(texture->frames_in_place() > 0);
+    CHECK(k.lessons().video()->frames_in_place() >= texture->frames_in_place());
     k.lessons().wait_for_lengths();
     auto ended = k.frame();
     CHECK(Kiosk::shows(ended, "电话防骗"));

@@ -260,6 +260,47 @@ TEST_CASE(
     CHECK_FALSE(black(f.pixel(800, 300)));  // the notice column keeps its own background
 }
 
+TEST_CASE(
+    "software renderer: the clip's frames are written into the shown texture and no stale pixel survives "
+    "the skipped clear") {
+    if (!have_ffmpeg()) {
+        MESSAGE("ffmpeg not installed: skipped");
+        return;
+    }
+    SignageFixture f(true, true, "320x180");
+    // Home first: its warm paper is in the frame buffer. Signage paints its whole window
+    // opaquely, so KioskUi skips SDL_RenderClear under it; a pixel signage failed to paint would
+    // keep home's colour.
+    REQUIRE(f.kiosk->show("home"));
+    f.settle();
+    auto home = f.pixel(320, 240);
+    REQUIRE(f.kiosk->show("signage"));
+    REQUIRE(f.render_until([&] { return f.view().media_item() == "poster"; }));
+    f.clock->advance(5s);
+    auto green = [](std::array<int, 3> p) { return p[1] > 150 && p[0] < 80 && p[2] < 80; };
+    auto black = [](std::array<int, 3> p) { return p[0] < 20 && p[1] < 20 && p[2] < 20; };
+    REQUIRE(f.render_until([&] { return f.view().media_item() == "clip" && green(f.pixel(320, 240)); }));
+    // The media zone (640x480 here): the letterboxed picture and black, nothing else.
+    auto pixels = f.kiosk->pixels_rgba();
+    int other = 0;
+    for (int y = 0; y < 480; ++y)
+        for (int x = 0; x < 640; ++x) {
+            size_t at = (size_t(y) * size_t(f.kiosk->width()) + size_t(x)) * 4;
+            std::array<int, 3> p{pixels[at], pixels[at + 1], pixels[at + 2]};
+            if (!green(p) && !black(p)) ++other;
+        }
+    CAPTURE(home);
+    CHECK(other == 0);
+    // libvlc wrote frames into the texture shown next (the first, before a texture of its size
+    // was lent, is copied).
+    REQUIRE(f.render_until([&] { return f.view().media_item() == "poster"; }));  // the clip ended
+    const station::ui::VideoTexture* video = f.view().video_texture();
+    REQUIRE(video != nullptr);
+    CAPTURE(video->frames_copied());
+    CHECK(video->frames_in_place() > 0);
+    CHECK(f.view().player().frames_in_place() >= video->frames_in_place());
+}
+
 TEST_CASE("attract loop: an idle home shows the content, one touch anywhere goes home and presses nothing") {
     SignageFixture f(true);
     REQUIRE(f.kiosk->ui().navigator().current() == "home");
