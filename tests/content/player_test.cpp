@@ -215,9 +215,10 @@ TEST_CASE("lent targets: xrgb32 frames written straight into the memory the UI l
     REQUIRE(make_banded_clip(dir / "red.mp4", "320x240", 232, "red", "blue"));
     // Two targets of the frames' size (200x150 in a 200x200 box, 4 bytes a pixel, no padding, as
     // an SDL software texture) and one of another size, which the player must never write.
+    // 256 guard pixels after each: libvlc writes the visible rows only, nothing past the target.
     std::vector<std::vector<std::uint32_t>> memory(3);
-    memory[0].assign(200 * 150, 0x00ff00);
-    memory[1].assign(200 * 150, 0x00ff00);
+    memory[0].assign(200 * 150 + 256, 0x00ff00);
+    memory[1].assign(200 * 150 + 256, 0x00ff00);
     memory[2].assign(100 * 100, 0x00ff00);
     auto target = [&](int id) {
         int size = id < 2 ? 200 : 100;
@@ -264,6 +265,10 @@ TEST_CASE("lent targets: xrgb32 frames written straight into the memory the UI l
     CHECK(((centre >> 8) & 0xff) < 60);
     CHECK((bottom & 0xff) > 200);  // the blue band at the bottom
     CHECK(memory[2][50 * 100 + 50] == 0x00ff00u);  // the other size was never written
+    for (int id = 0; id < 2; ++id) {
+        const auto& guarded = memory[std::size_t(id)];
+        CHECK(std::all_of(guarded.begin() + 200 * 150, guarded.end(), [](std::uint32_t v) { return v == 0x00ff00u; }));
+    }
     // Nothing lost: every target is either the one shown or given back.
     std::vector<int> back = player.take_back_targets();
     if (front >= 0) back.push_back(front);
