@@ -267,7 +267,8 @@ TEST_CASE("lent targets: xrgb32 frames written straight into the memory the UI l
     CHECK(memory[2][50 * 100 + 50] == 0x00ff00u);  // the other size was never written
     for (int id = 0; id < 2; ++id) {
         const auto& guarded = memory[std::size_t(id)];
-        CHECK(std::all_of(guarded.begin() + 200 * 150, guarded.end(), [](std::uint32_t v) { return v == 0x00ff00u; }));
+        CHECK(std::all_of(guarded.begin() + 200 * 150, guarded.end(),
+                          [](std::uint32_t v) { return v == 0x00ff00u; }));
     }
     // Nothing lost: every target is either the one shown or given back.
     std::vector<int> back = player.take_back_targets();
