@@ -138,7 +138,7 @@ struct VideoPlayer::Impl {
     std::map<std::string, SourceSize> source_sizes;  // control thread: by file, size and mtime
     std::atomic<std::uint64_t> in_place{0};          // frames written into a lent target
 
-    std::mutex targets_mutex;  // guards free_targets; taken after a deck's mutex, never before
+    std::mutex targets_mutex;               // guards free_targets; taken after a deck's mutex, never before
     std::vector<FrameTarget> free_targets;  // lent by the UI and not in use
 
     // A buffer the deck no longer needs (deck mutex held): its own go to `spare`, lent targets
@@ -673,9 +673,9 @@ void VideoPlayer::Impl::recycle(VideoDeck& deck, std::shared_ptr<FrameBuffer>& b
     if (buffer->frame.target < 0) {
         const VideoFrame& own = buffer->frame;
         // Only buffers of the current format (the others' size is gone with it).
-        if (deck.spare.empty() || (deck.spare.back()->frame.pixels == own.pixels &&
-                                   deck.spare.back()->frame.width == own.width &&
-                                   deck.spare.back()->frame.height == own.height))
+        if (deck.spare.empty() ||
+            (deck.spare.back()->frame.pixels == own.pixels && deck.spare.back()->frame.width == own.width &&
+             deck.spare.back()->frame.height == own.height))
             deck.spare.push_back(std::move(buffer));
     } else if (!buffer->handed_back) {
         FrameTarget target;

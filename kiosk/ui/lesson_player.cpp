@@ -30,7 +30,8 @@ Rect fit(const Rect& rect, float w, float h) {
 Rect picture_rect(const Rect& rect, int w, int h) {
     Rect picture = fit(rect, float(w), float(h));
     if (std::abs(picture.width() - float(w)) <= 1.f && std::abs(picture.height() - float(h)) <= 1.f) {
-        ImVec2 min(std::round(picture.center().x - float(w) / 2), std::round(picture.center().y - float(h) / 2));
+        ImVec2 min(std::round(picture.center().x - float(w) / 2),
+                   std::round(picture.center().y - float(h) / 2));
         picture = {min, ImVec2(min.x + float(w), min.y + float(h))};
     }
     return picture;
@@ -38,8 +39,10 @@ Rect picture_rect(const Rect& rect, int w, int h) {
 
 // `area` in `color` except `hole` (which something opaque covers), as up to four bands.
 void fill_around(ImDrawList* draw, const Rect& area, const Rect& hole, ImU32 color) {
-    Rect h{ImVec2(std::clamp(hole.min.x, area.min.x, area.max.x), std::clamp(hole.min.y, area.min.y, area.max.y)),
-           ImVec2(std::clamp(hole.max.x, area.min.x, area.max.x), std::clamp(hole.max.y, area.min.y, area.max.y))};
+    Rect h{ImVec2(std::clamp(hole.min.x, area.min.x, area.max.x),
+                  std::clamp(hole.min.y, area.min.y, area.max.y)),
+           ImVec2(std::clamp(hole.max.x, area.min.x, area.max.x),
+                  std::clamp(hole.max.y, area.min.y, area.max.y))};
     auto band = [&](ImVec2 min, ImVec2 max) {
         if (max.x > min.x && max.y > min.y) draw->AddRectFilled(min, max, color);
     };

@@ -137,7 +137,7 @@ private:
 
     bool software_renderer_ = false;         // SDL's software renderer: no GPU converts or scales
     std::unique_ptr<VideoTexture> video_texture_;  // the playing video's frames (owns the textures)
-    Texture video_;                          // its last frame (not owned: video_texture_'s)
+    Texture video_;                                // its last frame (not owned: video_texture_'s)
     std::map<std::string, Texture> images_;  // item id -> texture scaled to its zone
     std::set<std::string> images_loading_;
     Texture* shown_ = nullptr;  // what the media zone shows (never cleared)

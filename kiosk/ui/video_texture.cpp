@@ -7,7 +7,8 @@
 
 namespace station::ui {
 
-VideoTexture::VideoTexture(SDL_Renderer* renderer, std::string who) : renderer_(renderer), who_(std::move(who)) {}
+VideoTexture::VideoTexture(SDL_Renderer* renderer, std::string who)
+    : renderer_(renderer), who_(std::move(who)) {}
 
 VideoTexture::~VideoTexture() {
     for (auto& [id, slot] : slots_) {
@@ -117,8 +118,8 @@ void VideoTexture::copy(const content::VideoFrame& frame) {
         SDL_UpdateTexture(slot.texture, nullptr, frame.plane[0], frame.pitch[0]);
     else
         // I420 planes straight into the IYUV texture: the GPU converts, not our code.
-        SDL_UpdateYUVTexture(slot.texture, nullptr, frame.plane[0], frame.pitch[0], frame.plane[1], frame.pitch[1],
-                             frame.plane[2], frame.pitch[2]);
+        SDL_UpdateYUVTexture(slot.texture, nullptr, frame.plane[0], frame.pitch[0], frame.plane[1],
+                             frame.pitch[1], frame.plane[2], frame.pitch[2]);
     ++copied_;
 }
 
@@ -144,7 +145,8 @@ bool VideoTexture::update(content::VideoPlayer& player) {
     // Every RGB888 texture not shown and not lent is lent, so the next frame needs no copy.
     std::vector<int> idle;
     for (const auto& [id, slot] : slots_)
-        if (id != shown_ && !slot.lent && !slot.retired && slot.format == SDL_PIXELFORMAT_RGB888) idle.push_back(id);
+        if (id != shown_ && !slot.lent && !slot.retired && slot.format == SDL_PIXELFORMAT_RGB888)
+            idle.push_back(id);
     for (int id : idle) lend(player, id);
     return changed;
 }

@@ -222,8 +222,8 @@ TEST_CASE("lent targets: xrgb32 frames written straight into the memory the UI l
     memory[2].assign(100 * 100, 0x00ff00);
     auto target = [&](int id) {
         int size = id < 2 ? 200 : 100;
-        return FrameTarget{id, reinterpret_cast<std::uint8_t*>(memory[std::size_t(id)].data()), size * 4, size,
-                           id < 2 ? 150 : 100};
+        return FrameTarget{id, reinterpret_cast<std::uint8_t*>(memory[std::size_t(id)].data()), size * 4,
+                           size, id < 2 ? 150 : 100};
     };
     VideoPlayer player({});
     player.set_rgb_output(200, 200);
@@ -263,7 +263,7 @@ TEST_CASE("lent targets: xrgb32 frames written straight into the memory the UI l
     CAPTURE(bottom);
     CHECK(((centre >> 16) & 0xff) > 200);  // red, not the green it was lent with
     CHECK(((centre >> 8) & 0xff) < 60);
-    CHECK((bottom & 0xff) > 200);  // the blue band at the bottom
+    CHECK((bottom & 0xff) > 200);                  // the blue band at the bottom
     CHECK(memory[2][50 * 100 + 50] == 0x00ff00u);  // the other size was never written
     for (int id = 0; id < 2; ++id) {
         const auto& guarded = memory[std::size_t(id)];
