@@ -226,7 +226,10 @@ int main(int argc, char** argv) {
             return kExitFailure;
         }
         (*kiosk)->show(screen);
-        for (int i = 0; i < 3; ++i) (*kiosk)->render_frame();  // let ImGui settle its layout
+        for (int i = 0; i < 3; ++i) {  // let ImGui settle its layout
+            (*kiosk)->settle();           // the content the screens show is read on the UI's worker
+            (*kiosk)->render_frame();
+        }
         if (auto saved = (*kiosk)->save_png(screenshot); !saved) {
             spdlog::error("{}", saved.error().message);
             return kExitFailure;

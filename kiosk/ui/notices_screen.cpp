@@ -14,6 +14,7 @@
 #include "kiosk/ui/lesson_player.h"
 #include "kiosk/ui/notices.h"
 #include "kiosk/ui/screens_common.h"
+#include "kiosk/ui/signage_view.h"
 #include "kiosk/ui/voice.h"
 
 namespace station::ui {
@@ -50,13 +51,20 @@ std::vector<LessonView> lessons_from(const content::ContentModel& model) {
 
 namespace {
 
+// The active content as the signage view last read it on its worker (null before it has): the
+// screens never read the store on the UI thread.
+std::shared_ptr<const content::ActiveContent> latest_content(const ScreenContext& ctx) {
+    return ctx.signage ? ctx.signage->latest_content() : nullptr;
+}
+
 class NoticesScreen final : public Screen {
 public:
     const char* name() const override { return "notices"; }
 
     void draw(ScreenContext& ctx) override {
         int frame = ImGui::GetFrameCount();
-        if (frame != last_frame_ + 1) load(ctx);
+        auto latest = latest_content(ctx);
+        if (frame != last_frame_ + 1 || latest != shown_) load(latest);
         last_frame_ = frame;
         if (voice_) voice_->tick();
         const Theme& theme = ctx.theme;
@@ -100,12 +108,12 @@ private:
                std::to_string(std::atoi(date.substr(8, 2).c_str())) + "日";
     }
 
-    void load(ScreenContext& ctx) {
+    void load(std::shared_ptr<const content::ActiveContent> active) {
+        shown_ = active;
         notices_.clear();
         narration_files_.clear();
         pager_.page = 0;
         voice_note_.clear();
-        auto active = ctx.station.content().active();
         if (!active) return;  // no content yet: 暂无通知
         notices_ = notices_from(active->manifest.content);
         for (const auto& n : notices_)
@@ -127,6 +135,7 @@ private:
         if (!spoken) spdlog::warn("notices: narration of '{}' could not be played", n.id);
     }
 
+    std::shared_ptr<const content::ActiveContent> shown_;  // what notices_ came from
     std::vector<NoticeView> notices_;
     std::map<std::string, std::filesystem::path> narration_files_;
     std::unique_ptr<Voice> voice_;
@@ -164,7 +173,8 @@ public:
 
     void draw(ScreenContext& ctx) override {
         int frame = ImGui::GetFrameCount();
-        if (frame != last_frame_ + 1) load(ctx);
+        auto latest = latest_content(ctx);
+        if (frame != last_frame_ + 1 || latest != shown_) load(latest);
         last_frame_ = frame;
         Rect body = service_page(ctx, tr("tile.lessons"));
         if (ctx.lessons) ctx.lessons->update();  // an end or a failure shows in this frame
@@ -188,7 +198,7 @@ private:
     }
 
     static bool open_first(ScreenContext& ctx, bool missing) {
-        auto active = ctx.station.content().active();
+        auto active = latest_content(ctx);
         if (!ctx.lessons || !active) return false;
         auto lessons = lessons_from(active->manifest.content);
         if (lessons.empty()) return false;
@@ -198,12 +208,12 @@ private:
         return true;
     }
 
-    void load(ScreenContext& ctx) {
+    void load(std::shared_ptr<const content::ActiveContent> active) {
+        shown_ = active;
         lessons_.clear();
         files_.clear();
         version_ = 0;
         pager_.page = 0;
-        auto active = ctx.station.content().active();
         if (!active) return;  // no content yet: 暂时没有视频课程
         lessons_ = lessons_from(active->manifest.content);
         for (const auto& l : lessons_) files_[l.id] = active->media_path(l.file);
@@ -298,6 +308,7 @@ private:
         if (big_button(ctx, "##lesson_back", slot(2), tr("lessons.back_to_list"))) player.close();
     }
 
+    std::shared_ptr<const content::ActiveContent> shown_;  // what lessons_ came from
     std::vector<LessonView> lessons_;
     std::map<std::string, std::filesystem::path> files_;  // lesson id -> its file in the store
     int64_t version_ = 0;

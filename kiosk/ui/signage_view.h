@@ -61,6 +61,11 @@ public:
     void draw_alert(ScreenContext& ctx, const Alert& alert);
     int64_t alert_ms_until_change(int64_t now_ms) const;  // until the next alert expires; -1 none
 
+    // The newest active content this view has read (on its worker, at start and after every
+    // "content.activated"), or null before the first read. Other screens take their notices and
+    // lessons from here, so nothing reads the store on the UI thread. A new version is a new pointer.
+    std::shared_ptr<const content::ActiveContent> latest_content() const { return pending_ ? pending_ : content_; }
+
     // For tests and the bench.
     std::optional<int64_t> content_version() const;
     const std::map<std::string, std::string>& quarantine() const { return quarantine_; }  // item -> reason
