@@ -15,43 +15,6 @@ namespace station::ui {
 
 namespace {
 
-// A picture of w x h fitted (aspect kept) and centred in rect.
-Rect fit(const Rect& rect, float w, float h) {
-    if (w <= 0 || h <= 0) return rect;
-    float scale = std::min(rect.width() / w, rect.height() / h);
-    ImVec2 size(w * scale, h * scale);
-    ImVec2 min(rect.min.x + (rect.width() - size.x) / 2, rect.min.y + (rect.height() - size.y) / 2);
-    return {min, ImVec2(min.x + size.x, min.y + size.y)};
-}
-
-// Where a w x h picture goes in `rect`: fitted and centred; one within a pixel of its fitted size
-// (RGB frames libvlc fitted into the area) on whole pixels at its own size, so SDL's software
-// renderer copies it 1:1 instead of resampling it.
-Rect picture_rect(const Rect& rect, int w, int h) {
-    Rect picture = fit(rect, float(w), float(h));
-    if (std::abs(picture.width() - float(w)) <= 1.f && std::abs(picture.height() - float(h)) <= 1.f) {
-        ImVec2 min(std::round(picture.center().x - float(w) / 2),
-                   std::round(picture.center().y - float(h) / 2));
-        picture = {min, ImVec2(min.x + float(w), min.y + float(h))};
-    }
-    return picture;
-}
-
-// `area` in `color` except `hole` (which something opaque covers), as up to four bands.
-void fill_around(ImDrawList* draw, const Rect& area, const Rect& hole, ImU32 color) {
-    Rect h{ImVec2(std::clamp(hole.min.x, area.min.x, area.max.x),
-                  std::clamp(hole.min.y, area.min.y, area.max.y)),
-           ImVec2(std::clamp(hole.max.x, area.min.x, area.max.x),
-                  std::clamp(hole.max.y, area.min.y, area.max.y))};
-    auto band = [&](ImVec2 min, ImVec2 max) {
-        if (max.x > min.x && max.y > min.y) draw->AddRectFilled(min, max, color);
-    };
-    band(area.min, ImVec2(area.max.x, h.min.y));                  // above
-    band(ImVec2(area.min.x, h.max.y), area.max);                  // below
-    band(ImVec2(area.min.x, h.min.y), ImVec2(h.min.x, h.max.y));  // left
-    band(ImVec2(h.max.x, h.min.y), ImVec2(area.max.x, h.max.y));  // right
-}
-
 // Offscreen renders (--screenshot, --audit, tests: SDL's dummy video driver) have nobody to hear.
 bool offscreen() {
     const char* driver = SDL_GetCurrentVideoDriver();

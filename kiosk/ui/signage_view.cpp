@@ -31,51 +31,6 @@ content::LocalDateTime local_now(TimePoint t) {
     return local;
 }
 
-// A picture of w x h fitted (aspect kept) and centred in rect.
-Rect fit(const Rect& rect, float w, float h) {
-    if (w <= 0 || h <= 0) return rect;
-    float scale = std::min(rect.width() / w, rect.height() / h);
-    ImVec2 size(w * scale, h * scale);
-    ImVec2 min(rect.min.x + (rect.width() - size.x) / 2, rect.min.y + (rect.height() - size.y) / 2);
-    return {min, ImVec2(min.x + size.x, min.y + size.y)};
-}
-
-// Where a w x h picture goes in the media zone: fitted and centred; one within a pixel of its
-// fitted size (a video frame libvlc scaled to the zone, an image scaled once) lands on whole pixels
-// at its own size, so SDL's software renderer copies it instead of resampling it.
-Rect picture_rect(const Rect& rect, int w, int h) {
-    Rect picture = fit(rect, float(w), float(h));
-    if (std::abs(picture.width() - float(w)) <= 1.f && std::abs(picture.height() - float(h)) <= 1.f) {
-        ImVec2 min(std::round(picture.center().x - float(w) / 2),
-                   std::round(picture.center().y - float(h) / 2));
-        picture = {min, ImVec2(min.x + float(w), min.y + float(h))};
-    }
-    return picture;
-}
-
-bool on_whole_pixels(const Rect& rect) {
-    return rect.min.x == std::floor(rect.min.x) && rect.min.y == std::floor(rect.min.y) &&
-           rect.max.x == std::floor(rect.max.x) && rect.max.y == std::floor(rect.max.y);
-}
-
-// `area` in `color` except `hole` (up to four bands). The software renderer fills every untextured
-// ImGui quad as a blended rectangle, about 8 ms for a full 1920x1080 one on this machine: under a
-// full-screen video that was a fifth of the kiosk's CPU, for pixels the video covers anyway.
-void fill_around(ImDrawList* draw, const Rect& area, const std::optional<Rect>& hole, ImU32 color) {
-    if (!hole) return draw->AddRectFilled(area.min, area.max, color);
-    Rect h{ImVec2(std::clamp(hole->min.x, area.min.x, area.max.x),
-                  std::clamp(hole->min.y, area.min.y, area.max.y)),
-           ImVec2(std::clamp(hole->max.x, area.min.x, area.max.x),
-                  std::clamp(hole->max.y, area.min.y, area.max.y))};
-    auto band = [&](ImVec2 min, ImVec2 max) {
-        if (max.x > min.x && max.y > min.y) draw->AddRectFilled(min, max, color);
-    };
-    band(area.min, ImVec2(area.max.x, h.min.y));                  // above
-    band(ImVec2(area.min.x, h.max.y), area.max);                  // below
-    band(ImVec2(area.min.x, h.min.y), ImVec2(h.min.x, h.max.y));  // left
-    band(ImVec2(h.max.x, h.min.y), ImVec2(area.max.x, h.max.y));  // right
-}
-
 // Lines of `text` no wider than `width` (ImGui breaks CJK between characters); each drawn with
 // text_at so the glyph atlas learns new characters.
 float draw_wrapped(ImFont* font, ImVec2 top_left, float width, float max_y, Rgb color,

@@ -1,6 +1,8 @@
 #include "kiosk/ui/widgets.h"
 
 #include <imgui_internal.h>
+#include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <optional>
 
@@ -273,6 +275,44 @@ void rating_face(ImVec2 center, float radius, int mood, Rgb ink) {
     else
         draw->PathArcTo(ImVec2(center.x, mouth_y + half * 0.9f), half, pi * 1.15f, pi * 1.85f, 24);
     draw->PathStroke(ink.u32(), 0, thickness);
+}
+
+Rect fit(const Rect& rect, float w, float h) {
+    if (w <= 0 || h <= 0) return rect;
+    float scale = std::min(rect.width() / w, rect.height() / h);
+    ImVec2 size(w * scale, h * scale);
+    ImVec2 min(rect.min.x + (rect.width() - size.x) / 2, rect.min.y + (rect.height() - size.y) / 2);
+    return {min, ImVec2(min.x + size.x, min.y + size.y)};
+}
+
+Rect picture_rect(const Rect& rect, int w, int h) {
+    Rect picture = fit(rect, float(w), float(h));
+    if (std::abs(picture.width() - float(w)) <= 1.f && std::abs(picture.height() - float(h)) <= 1.f) {
+        ImVec2 min(std::round(picture.center().x - float(w) / 2),
+                   std::round(picture.center().y - float(h) / 2));
+        picture = {min, ImVec2(min.x + float(w), min.y + float(h))};
+    }
+    return picture;
+}
+
+bool on_whole_pixels(const Rect& rect) {
+    return rect.min.x == std::floor(rect.min.x) && rect.min.y == std::floor(rect.min.y) &&
+           rect.max.x == std::floor(rect.max.x) && rect.max.y == std::floor(rect.max.y);
+}
+
+void fill_around(ImDrawList* draw, const Rect& area, const std::optional<Rect>& hole, ImU32 color) {
+    if (!hole) return draw->AddRectFilled(area.min, area.max, color);
+    Rect h{ImVec2(std::clamp(hole->min.x, area.min.x, area.max.x),
+                  std::clamp(hole->min.y, area.min.y, area.max.y)),
+           ImVec2(std::clamp(hole->max.x, area.min.x, area.max.x),
+                  std::clamp(hole->max.y, area.min.y, area.max.y))};
+    auto band = [&](ImVec2 min, ImVec2 max) {
+        if (max.x > min.x && max.y > min.y) draw->AddRectFilled(min, max, color);
+    };
+    band(area.min, ImVec2(area.max.x, h.min.y));                  // above
+    band(ImVec2(area.min.x, h.max.y), area.max);                  // below
+    band(ImVec2(area.min.x, h.min.y), ImVec2(h.min.x, h.max.y));  // left
+    band(ImVec2(h.max.x, h.min.y), ImVec2(area.max.x, h.max.y));  // right
 }
 
 }  // namespace station::ui

@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,19 @@ struct Rect {
     ImVec2 center() const { return ImVec2((min.x + max.x) / 2, (min.y + max.y) / 2); }
     Rect inset(float by) const { return {ImVec2(min.x + by, min.y + by), ImVec2(max.x - by, max.y - by)}; }
 };
+
+// Pictures (video frames, images) in an area:
+//  - fit: a w x h picture fitted (aspect kept) and centred in `rect`
+//  - picture_rect: the same, but a picture within a pixel of its fitted size (a frame libvlc
+//    scaled to the area, an image scaled once) lands on whole pixels at its own size, so SDL's
+//    software renderer copies it instead of resampling it
+//  - fill_around: `area` in `color` except `hole`, which something opaque covers (up to four
+//    bands): the software renderer blends every untextured quad, so painting under a full-screen
+//    video cost a fifth of the kiosk's CPU for pixels the video covers anyway
+Rect fit(const Rect& rect, float w, float h);
+Rect picture_rect(const Rect& rect, int w, int h);
+bool on_whole_pixels(const Rect& rect);
+void fill_around(ImDrawList* draw, const Rect& area, const std::optional<Rect>& hole, ImU32 color);
 
 struct ButtonLook {
     Rgb fill, fill_pressed, text, border;
