@@ -1,5 +1,7 @@
 #include "admin/client/report_format.h"
 
+#include <ctime>
+
 #include <cstdio>
 
 namespace station::admin {
@@ -54,6 +56,15 @@ std::string report_number(const nlohmann::json& value, int decimals, bool percen
     double number = value.get<double>() * (percent ? 100 : 1);
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.*f%s", decimals, number, percent ? "%" : "");
+    return buffer;
+}
+
+std::string local_time_text(int64_t ms, const char* format) {
+    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    char buffer[64];
+    if (std::strftime(buffer, sizeof buffer, format, &local) == 0) return "";
     return buffer;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 
 namespace station::admin {
@@ -13,5 +14,7 @@ namespace station::admin {
 std::string report_csv(const nlohmann::json& report);
 // "-" for null, else the number with `decimals`; shares (0..1) as percent when `percent`.
 std::string report_number(const nlohmann::json& value, int decimals, bool percent = false);
+// A kiosk timestamp (ms since the epoch) in this machine's local time, with strftime's `format`.
+std::string local_time_text(int64_t ms, const char* format);
 
 }  // namespace station::admin

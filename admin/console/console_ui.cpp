@@ -25,14 +25,6 @@ const ImVec4 kGreen{0.0f, 0.42f, 0.12f, 1};
 const ImVec4 kAmber{0.60f, 0.36f, 0.0f, 1};
 const ImVec4 kAccent{0.08f, 0.33f, 0.62f, 1};
 
-std::string clock_text(int64_t ms, const char* format) {
-    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm local{};
-    localtime_r(&seconds, &local);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, format, &local);
-    return buffer;
-}
 
 std::string duration_text(int64_t ms) {
     if (ms < 0) ms = 0;
@@ -83,7 +75,7 @@ const char* device_words(const std::string& status) {
 }
 
 std::string today_plus(int64_t now_ms, int days) {
-    return clock_text(now_ms + int64_t(days) * 86'400'000, "%Y-%m-%d");
+    return admin::local_time_text(now_ms + int64_t(days) * 86'400'000, "%Y-%m-%d");
 }
 
 bool big_button(const char* label, ImVec4 color, float width) {
@@ -336,7 +328,7 @@ void ConsoleUi::draw_header(int64_t now_ms, const std::vector<admin::KioskSnapsh
     ImGui::PushFont(fonts_.title);
     ImGui::TextColored(kRed, "党群服务站 · 工作台");
     ImGui::SameLine();
-    ImGui::TextColored(kMuted, "  %s", clock_text(now_ms, "%m月%d日 %H:%M").c_str());
+    ImGui::TextColored(kMuted, "  %s", admin::local_time_text(now_ms, "%m月%d日 %H:%M").c_str());
     ImGui::PopFont();
     ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(user_.c_str()).x - 120);
     ImGui::TextColored(kMuted, "登录: %s", user_.c_str());
@@ -511,7 +503,7 @@ void ConsoleUi::draw_devices(const std::vector<admin::KioskSnapshot>& kiosks) {
                 ImGui::TextWrapped("%s", reason.c_str());
                 ImGui::TableNextColumn();
                 int64_t since = d.value("since", int64_t(0));
-                ImGui::Text("%s", since > 0 ? clock_text(since, "%H:%M").c_str() : "-");
+                ImGui::Text("%s", since > 0 ? admin::local_time_text(since, "%H:%M").c_str() : "-");
             }
             ImGui::EndTable();
         }
@@ -777,7 +769,7 @@ void ConsoleUi::draw_activities(int64_t now_ms, const std::vector<admin::KioskSn
             ImGui::TextWrapped("%s", a.value("title", "").c_str());
             ImGui::TableNextColumn();
             int64_t starts = a.value("starts_at", int64_t(0)), ends = a.value("ends_at", int64_t(0));
-            ImGui::Text("%s-%s", clock_text(starts, "%m-%d %H:%M").c_str(), clock_text(ends, "%H:%M").c_str());
+            ImGui::Text("%s-%s", admin::local_time_text(starts, "%m-%d %H:%M").c_str(), admin::local_time_text(ends, "%H:%M").c_str());
             ImGui::TableNextColumn();
             ImGui::TextWrapped("%s", a.value("place", "").c_str());
             ImGui::TableNextColumn();
@@ -827,7 +819,7 @@ void ConsoleUi::draw_activities(int64_t now_ms, const std::vector<admin::KioskSn
                     ImGui::TableNextColumn();
                     ImGui::Text("%s", via_words(signup.value("via", "")));
                     ImGui::TableNextColumn();
-                    ImGui::Text("%s", clock_text(signup.value("at", int64_t(0)), "%m-%d %H:%M").c_str());
+                    ImGui::Text("%s", admin::local_time_text(signup.value("at", int64_t(0)), "%m-%d %H:%M").c_str());
                 }
                 ImGui::EndTable();
             }

@@ -1,22 +1,13 @@
 #include "admin/ctl/activities_commands.h"
+#include "admin/client/report_format.h"
 
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 
+#include "admin/client/report_format.h"
+
 namespace station::ctl {
-namespace {
-
-std::string local_text(int64_t ms, const char* format) {
-    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm local{};
-    localtime_r(&seconds, &local);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, format, &local);
-    return buffer;
-}
-
-}  // namespace
 
 std::optional<int64_t> parse_local_minute(const std::string& text) {
     int year = 0, month = 0, day = 0, hour = 0, minute = 0;
@@ -110,8 +101,8 @@ int ActivitiesCommands::list(admin::ApiClient& client) {
         else
             state = "minimum " + std::to_string(minimum) + " not reached (" + std::to_string(minimum - signups) +
                     " short)";
-        std::cout << "#" << a.value("id", int64_t(0)) << "  " << local_text(starts, "%Y-%m-%d %H:%M") << "-"
-                  << local_text(ends, "%H:%M") << "  " << a.value("title", "") << "  @ " << a.value("place", "")
+        std::cout << "#" << a.value("id", int64_t(0)) << "  " << admin::local_time_text(starts, "%Y-%m-%d %H:%M") << "-"
+                  << admin::local_time_text(ends, "%H:%M") << "  " << a.value("title", "") << "  @ " << a.value("place", "")
                   << "  " << signups << "/" << a.value("capacity", 0) << " signed up, " << state << "\n";
     }
     return 0;
@@ -133,7 +124,7 @@ int ActivitiesCommands::create(admin::ApiClient& client) {
         return 0;
     }
     std::cout << "created activity #" << reply.body.value("id", int64_t(0)) << ": " << reply.body.value("title", "")
-              << ", " << local_text(starts, "%Y-%m-%d %H:%M") << "-" << local_text(ends, "%H:%M") << "\n";
+              << ", " << admin::local_time_text(starts, "%Y-%m-%d %H:%M") << "-" << admin::local_time_text(ends, "%H:%M") << "\n";
     return 0;
 }
 

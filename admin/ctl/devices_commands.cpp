@@ -6,19 +6,14 @@
 #include <iostream>
 
 #include "admin/client/api_client.h"
+#include "admin/client/report_format.h"
 #include "admin/ctl/credentials.h"
 
 namespace station::ctl {
 namespace {
 
 std::string local_time(int64_t ms) {
-    if (ms <= 0) return "-";
-    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm local{};
-    localtime_r(&seconds, &local);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%m-%d %H:%M:%S", &local);
-    return buffer;
+    return ms <= 0 ? "-" : admin::local_time_text(ms, "%m-%d %H:%M:%S");
 }
 
 }  // namespace

@@ -6,19 +6,14 @@
 #include <iostream>
 
 #include "admin/client/api_client.h"
+#include "admin/client/report_format.h"
 #include "admin/ctl/credentials.h"
 
 namespace station::ctl {
 namespace {
 
-std::string local_hhmm(int64_t ms) {
-    std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm local{};
-    localtime_r(&seconds, &local);
-    char buffer[16];
-    std::strftime(buffer, sizeof buffer, "%H:%M", &local);
-    return buffer;
-}
+std::string hhmm(int64_t ms) { return admin::local_time_text(ms, "%H:%M"); }
+
 
 // One line per request: ticket, state, category, time called, escalation, who comes, id.
 void print_request(const nlohmann::json& r) {
@@ -28,7 +23,7 @@ void print_request(const nlohmann::json& r) {
     std::string category = r.value("category_label", "");
     std::printf("%-5s %-13s %-6s %s  level %d  %-10s id %lld\n", r.value("ticket", "?").c_str(),
                 r.value("state", "?").c_str(), category.empty() ? "-" : category.c_str(),
-                local_hhmm(r.value("created_at", int64_t(0))).c_str(),
+                hhmm(r.value("created_at", int64_t(0))).c_str(),
                 r.contains("escalation") ? r["escalation"].value("level", 0) : 0,
                 who.empty() ? "-" : who.c_str(), static_cast<long long>(r.value("id", int64_t(0))));
 }
