@@ -16,6 +16,7 @@
 #include "kiosk/ui/offscreen.h"
 #include "kiosk/ui/widgets.h"
 #include "process.h"
+#include "offscreen_station.h"
 #include "temp_dir.h"
 
 using station::test::bin_path;
@@ -23,25 +24,8 @@ using station::test::run_process;
 
 namespace {
 
-struct Kiosk {
-    station::test::TempDir dir;
-    std::shared_ptr<station::ManualClock> clock = std::make_shared<station::ManualClock>();
-    std::unique_ptr<station::Station> station;
-    std::unique_ptr<station::ui::OffscreenKiosk> screen;
-
-    Kiosk(int width, int height) {
-        setenv("TZ", "CST-8", 1);
-        tzset();
-        clock->set(station::from_ms(1795570200000));  // 2026-11-25 09:30 Shanghai
-        station::set_active_catalogue(*station::Catalogue::embedded("zh-CN"));
-        station::StationOptions options;
-        options.data_dir = dir.path();
-        options.demo = true;
-        options.clock = clock;
-        station = std::move(station::Station::open(options).value());
-        screen = std::move(station::ui::OffscreenKiosk::create(*station, width, height, 96).value());
-    }
-    station::ui::KioskUi& ui() { return screen->ui(); }
+struct Kiosk : station::test::OffscreenStation {
+    Kiosk(int width, int height) : OffscreenStation({width, height}) {}
 
     // Draws the current screen until it settles, then once more while recording it.
     station::ui::FrameRecord frame() {

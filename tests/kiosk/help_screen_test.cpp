@@ -11,30 +11,15 @@
 #include "kiosk/core/station.h"
 #include "kiosk/ui/kiosk_ui.h"
 #include "kiosk/ui/offscreen.h"
+#include "offscreen_station.h"
 #include "temp_dir.h"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-struct Kiosk {
-    station::test::TempDir dir;
-    std::shared_ptr<station::ManualClock> clock = std::make_shared<station::ManualClock>();
-    std::unique_ptr<station::Station> station;
-    std::unique_ptr<station::ui::OffscreenKiosk> screen;
-
-    explicit Kiosk(int width = 1280, int height = 720) {
-        setenv("TZ", "CST-8", 1);
-        tzset();
-        clock->set(station::from_ms(1795570200000));  // 2026-11-25 09:30 Shanghai
-        station::set_active_catalogue(*station::Catalogue::embedded("zh-CN"));
-        station::StationOptions options;
-        options.data_dir = dir.path();
-        options.demo = true;
-        options.clock = clock;
-        station = std::move(station::Station::open(options).value());
-        screen = std::move(station::ui::OffscreenKiosk::create(*station, width, height, 96).value());
-    }
+struct Kiosk : station::test::OffscreenStation {
+    explicit Kiosk(int width = 1280, int height = 720) : OffscreenStation({width, height}) {}
     station::ui::HelpSession& help() { return screen->ui().help(); }
     void tap_help() {
         help().call();

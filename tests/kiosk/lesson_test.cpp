@@ -23,6 +23,7 @@
 #include "kiosk/ui/offscreen.h"
 #include "kiosk/ui/widgets.h"
 #include "process.h"
+#include "offscreen_station.h"
 #include "temp_dir.h"
 
 using namespace std::chrono_literals;
@@ -46,30 +47,9 @@ bool make_lesson_clip(const std::filesystem::path& out, int seconds, int tone_hz
                .exit_code == 0;
 }
 
-struct Kiosk {
-    station::test::TempDir dir;
-    std::shared_ptr<station::ManualClock> clock = std::make_shared<station::ManualClock>();
-    std::unique_ptr<station::Station> station;
-    std::unique_ptr<station::ui::OffscreenKiosk> screen;
-
-    explicit Kiosk(int width = 1280, int height = 720) {
-        setenv("TZ", "CST-8", 1);
-        tzset();
-        // The Voice speaks into a file: a lesson must hold while it does.
-        setenv("SDL_AUDIODRIVER", "disk", 1);
-        setenv("SDL_DISKAUDIOFILE", (dir / "speaker.raw").c_str(), 1);
-        setenv("SDL_DISKAUDIODELAY", "1", 1);
-        clock->set(station::from_ms(1795570200000));  // 2026-11-25 09:30 Shanghai
-        station::set_active_catalogue(*station::Catalogue::embedded("zh-CN"));
-        station::StationOptions options;
-        options.data_dir = dir / "data";
-        options.demo = true;
-        options.clock = clock;
-        station = std::move(station::Station::open(options).value());
-        screen = std::move(station::ui::OffscreenKiosk::create(*station, width, height, 96).value());
-    }
-    station::ui::KioskUi& ui() { return screen->ui(); }
-    station::ui::Navigator& nav() { return ui().navigator(); }
+struct Kiosk : station::test::OffscreenStation {
+    explicit Kiosk(int width = 1280, int height = 720)
+        : OffscreenStation({width, height, "data", /*disk_audio=*/true}) {}
     LessonPlayer& lessons() { return ui().lessons(); }
 
     // Content whose items are lessons: (id, file inside the folder) pairs, files made beforehand.
